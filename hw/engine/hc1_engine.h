@@ -1,0 +1,171 @@
+/*
+ * HC1 on-card compute engine: the one narrow interface.
+ *
+ * This is everything the QEMU device (hw/hc1), the host tool hc1-llm,
+ * the tests and the benchmarks may call. The engine has no QEMU
+ * dependency. Every function is safe to call with hostile arguments
+ * (token ids, positions, sizes): it returns an hc1_status, never aborts.
+ *
+ * Threading: one hc1_engine owns a thread pool. Calls on one engine are
+ * serialised by the caller (the device runs them on its worker thread);
+ * different engines are independent.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HC1_ENGINE_H
+#define HC1_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum hc1_status {
+    HC1_OK = 0,
+    HC1_E_INVAL,        /* bad argument (token id >= n_vocab, bad option) */
+    HC1_E_NOMEM,        /* host allocation failed */
+    HC1_E_CTX_FULL,     /* context length (KV capacity) exceeded */
+    HC1_E_FORMAT,       /* model file refused; message says why */
+    HC1_E_IO,           /* cannot open or map a file */
+    HC1_E_STATE,        /* call not valid now (decode before prefill) */
+} hc1_status;
+
+const char *hc1_status_str(hc1_status st);
+
+/* ---- Model: the mask ROM ------------------------------------------- */
+
+typedef struct hc1_model hc1_model;
+
+typedef struct hc1_model_info {
+    uint32_t n_vocab;
+    uint32_t n_embd;
+    uint32_t n_layer;
+    uint32_t n_head;
+    uint32_t n_head_kv;
+    uint32_t head_dim;
+    uint32_t n_ff;
+    uint32_t n_ctx_train;
+    float rope_theta;
+    float norm_eps;
+    bool has_rope_freqs;     /* llama3 rope scaling through rope_freqs */
+    bool tied_output;        /* no output.weight: the embedding is reused */
+    uint32_t weight_type;    /* ggml type of most matrices (GGML numbering) */
+    int32_t bos_id;          /* -1 when absent */
+    int32_t eos_id;
+    int32_t eot_id;
+    int32_t eom_id;
+    uint64_t weight_bytes;   /* bytes of tensor data in the file */
+    char name[64];           /* general.name, may be empty */
+} hc1_model_info;
+
+/*
+ * Open a GGUF model by memory-mapping it read-only (no copy), or from a
+ * caller-owned read-only buffer that outlives the model. The whole file
+ * is validated first; on refusal @err names the problem.
+ */
+hc1_status hc1_model_open_file(const char *path, hc1_model **out,
+                               char *err, size_t errlen);
+hc1_status hc1_model_open_mem(const void *data, size_t len, hc1_model **out,
+                              char *err, size_t errlen);
+void hc1_model_close(hc1_model *m);
+const hc1_model_info *hc1_model_get_info(const hc1_model *m);
+
+/*
+ * The tokenizer as the card hands it to the host: one self-describing,
+ * little-endian blob (format in docs/hc1-prm.rst, parsed by the shared
+ * freestanding tokenizer in hw/engine/tokenizer). Owned by the model.
+ */
+hc1_status hc1_model_tokenizer_blob(const hc1_model *m, const void **blob,
+                                    size_t *len);
+
+/* ---- Engine: the compute fabric ------------------------------------ */
+
+typedef struct hc1_engine hc1_engine;
+
+typedef enum hc1_kv_type {
+    HC1_KV_F16 = 0,
+    HC1_KV_F32,
+    HC1_KV_Q8,
+} hc1_kv_type;
+
+typedef struct hc1_engine_config {
+    uint32_t n_threads;      /* 0: one per host CPU */
+    hc1_kv_type kv_type;
+} hc1_engine_config;
+
+hc1_status hc1_engine_new(const hc1_model *m, const hc1_engine_config *cfg,
+                          hc1_engine **out);
+void hc1_engine_free(hc1_engine *e);
+
+/* SRAM cost of one token of KV cache, for the device's budget. */
+size_t hc1_engine_kv_bytes_per_token(const hc1_engine *e);
+
+/* ---- Contexts: one sequence with its KV cache ---------------------- */
+
+typedef struct hc1_ctx hc1_ctx;
+
+/*
+ * @stream_id keys the sampler's random generator together with the seed
+ * and the position, so a context's tokens never depend on what else is
+ * in the batch.
+ */
+hc1_status hc1_ctx_new(hc1_engine *e, uint32_t n_ctx, uint64_t stream_id,
+                       hc1_ctx **out);
+void hc1_ctx_free(hc1_ctx *c);
+uint32_t hc1_ctx_pos(const hc1_ctx *c);        /* tokens in the KV cache */
+hc1_status hc1_ctx_truncate(hc1_ctx *c, uint32_t n_keep);
+
+/*
+ * Append tokens to one context and compute the logits after the last
+ * one. Prefill is the many-token case.
+ */
+hc1_status hc1_prefill(hc1_ctx *c, const int32_t *tokens, uint32_t n);
+
+/*
+ * Append one token to each of @n contexts (all of the same engine) and
+ * compute their logits in one batched pass. @st receives one status per
+ * context; a failing context does not affect the others.
+ */
+hc1_status hc1_decode_batch(hc1_engine *e, hc1_ctx *const *ctxs,
+                            const int32_t *tokens, uint32_t n,
+                            hc1_status *st);
+
+/* ---- Sampling ------------------------------------------------------ */
+
+#define HC1_MAX_TOP_LOGPROBS 20
+
+typedef struct hc1_sampling {
+    float temperature;       /* 0: greedy (ties to the lowest id) */
+    uint32_t top_k;          /* 0: off */
+    float top_p;             /* 1: off */
+    float min_p;             /* 0: off */
+    float repeat_penalty;    /* 1: off */
+    uint32_t repeat_last_n;  /* window for the penalty */
+    uint64_t seed;
+    uint32_t n_top_logprobs; /* 0..HC1_MAX_TOP_LOGPROBS */
+} hc1_sampling;
+
+typedef struct hc1_token_out {
+    int32_t id;
+    float logprob;
+    uint32_t n_top;
+    int32_t top_ids[HC1_MAX_TOP_LOGPROBS];
+    float top_logprobs[HC1_MAX_TOP_LOGPROBS];
+} hc1_token_out;
+
+/* Choose the next token from the context's current logits. */
+hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out);
+
+/* The last logits of a context (n_vocab floats), for tests and tools. */
+const float *hc1_ctx_logits(const hc1_ctx *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HC1_ENGINE_H */

@@ -1,0 +1,4 @@
+# Devices of qemu-system-riscv64: the device-tree platform the bare-metal
+# firmware runs on, with the card behind its generic ECAM host bridge.
+CONFIG_RISCV_VIRT=y
+CONFIG_HC1=y
