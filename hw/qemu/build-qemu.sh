@@ -14,7 +14,7 @@
 #                             with apt-get source and checked against the
 #                             pinned sha256 below.
 #
-# usage: hw/qemu/build-qemu.sh [--print-build-dir]
+# usage: hw/qemu/build-qemu.sh [--print-build-dir | --print-source-dir]
 #        hw/qemu/build-qemu.sh --wrappers OUTDIR DATADIR
 #
 # With --wrappers, it also writes OUTDIR/qemu-system-{x86_64,riscv64}:
@@ -75,7 +75,7 @@ source_from_debian() {
             "qemu=$deb_version" >&2) ||
             die "apt-get source qemu=$deb_version failed: is deb-src for trixie in the apt sources (the README's commands add it) and the archive reachable?"
     fi
-    (cd "$cache/src" && sha256sum -c --quiet - >&2) <<SUMS ||
+    (cd "$cache/src" && sha256sum -c --quiet - >/dev/null 2>&1) <<SUMS ||
 $deb_orig_sha256  $deb_orig
 $deb_dsc_sha256  qemu_${deb_version#1:}.dsc
 $deb_debian_sha256  qemu_${deb_version#1:}.debian.tar.xz
@@ -105,7 +105,7 @@ source_from_tarball() {
     local tb=$1 sum=${HC1_QEMU_TARBALL_SHA256:-}
     [ -f "$tb" ] || die "HC1_QEMU_TARBALL=$tb does not exist"
     [ -n "$sum" ] || die "set HC1_QEMU_TARBALL_SHA256 to the sha256 published with $(basename "$tb")"
-    echo "$sum  $tb" | sha256sum -c --quiet - >&2 ||
+    echo "$sum  $tb" | sha256sum -c --quiet - >/dev/null 2>&1 ||
         die "$tb does not match HC1_QEMU_TARBALL_SHA256; download it again"
     local dst=$cache/qemu-src-$sum
     [ -f "$dst/.hc1-source-ok" ] && { echo "$dst"; return; }
@@ -140,6 +140,12 @@ tree=$cache/qemu-$version-$key
 src=$tree/src
 build=${HC1_QEMU_BUILD:-$tree/build}
 case "${1:-}" in
+--print-source-dir)
+    # The pristine tree, without our injection: for reading, and for the
+    # firmware's libfdt (roms/u-boot/scripts/dtc/libfdt).
+    echo "$pristine"
+    exit 0
+    ;;
 --print-build-dir)
     echo "$build"
     exit 0
@@ -166,12 +172,6 @@ touch "$tree"   # last use, for pruning
 find "$cache" -maxdepth 1 -name 'qemu-10.*-*' -type d -mtime +30 \
     -exec rm -rf {} + 2>/dev/null || true
 
-# The option ROMs (pvh.bin boots our guests) need a 32-bit x86 compiler
-# (gcc-multilib); a build configured without one is configured again.
-if [ -f "$build/.hc1-configured" ] && [ ! -f "$build/pc-bios/optionrom/config.mak" ]; then
-    say "$build was configured without 32-bit x86 support; configuring again"
-    rm -f "$build/.hc1-configured"
-fi
 # The stamp records "VERSION SOURCE-DIR" of a finished configure.
 if [ -f "$build/.hc1-configured" ]; then
     read -r built_version built_src < "$build/.hc1-configured" || true
@@ -180,13 +180,20 @@ if [ -f "$build/.hc1-configured" ]; then
     if [ "${built_src:-}" != "$src" ]; then
         say "$build was configured for another source tree; configuring again"
         rm -f "$build/.hc1-configured"
+    elif [ ! -f "$build/pc-bios/optionrom/config.mak" ]; then
+        # The option ROMs (pvh.bin boots our guests) need a 32-bit x86
+        # compiler (gcc-multilib).
+        say "$build was configured without 32-bit x86 support; configuring again"
+        rm -f "$build/.hc1-configured"
     fi
 fi
+if [ ! -f "$build/.hc1-configured" ] && [ -e "$build" ] && [ -n "$(ls -A "$build")" ]; then
+    [ -d "$build/meson-private" ] || [ -f "$build/config.log" ] ||
+        die "$build is not empty and not a QEMU build directory; choose another HC1_QEMU_BUILD"
+    say "$build holds an unfinished or outdated configure; starting it again"
+    rm -rf "$build"
+fi
 if [ ! -f "$build/.hc1-configured" ]; then
-    [ ! -e "$build" ] || [ -z "$(ls -A "$build")" ] || {
-        say "$build holds an unfinished configure; starting it again"
-        rm -rf "$build"
-    }
     mkdir -p "$build"
     say "configuring QEMU $version in $build"
     cc=cc
