@@ -9,7 +9,8 @@
 # Where the source comes from, in order:
 #   HC1_QEMU_SRC=DIR          a QEMU 10.0.x source tree you provide;
 #   HC1_QEMU_TARBALL=FILE     the upstream qemu-10.0.x.tar.xz, checked
-#                             against HC1_QEMU_TARBALL_SHA256;
+#                             against a pinned sha256 (10.0.0) or
+#                             HC1_QEMU_TARBALL_SHA256;
 #   otherwise                 Debian's source package (trixie), fetched
 #                             with apt-get source and checked against the
 #                             pinned sha256 below.
@@ -101,12 +102,21 @@ SUMS
     echo "$dst"
 }
 
+# Upstream release tarballs whose sha256 is pinned here; for another
+# 10.0.x release, give HC1_QEMU_TARBALL_SHA256.
+upstream_sha256() {
+    case "$1" in
+    qemu-10.0.0.tar.xz) echo 22c075601fdcf8c7b2671a839ebdcef1d4f2973eb6735254fd2e1bd0f30b3896 ;;
+    esac
+}
+
 source_from_tarball() {
     local tb=$1 sum=${HC1_QEMU_TARBALL_SHA256:-}
     [ -f "$tb" ] || die "HC1_QEMU_TARBALL=$tb does not exist"
-    [ -n "$sum" ] || die "set HC1_QEMU_TARBALL_SHA256 to the sha256 published with $(basename "$tb")"
+    [ -n "$sum" ] || sum=$(upstream_sha256 "$(basename "$tb")")
+    [ -n "$sum" ] || die "no pinned sha256 for $(basename "$tb"): set HC1_QEMU_TARBALL_SHA256 to the one published with it"
     echo "$sum  $tb" | sha256sum -c --quiet - >/dev/null 2>&1 ||
-        die "$tb does not match HC1_QEMU_TARBALL_SHA256; download it again"
+        die "$tb does not match the expected sha256 $sum; download it again"
     local dst=$cache/qemu-src-$sum
     [ -f "$dst/.hc1-source-ok" ] && { echo "$dst"; return; }
     local tmp=$dst.tmp.$$
