@@ -13,12 +13,11 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-passed = 0
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'include'))
+from hc1_check import expect, summary  # noqa: E402
 
 def main():
-    global failures, passed
     mk, tok, cfg = sys.argv[1:4]
     with tempfile.TemporaryDirectory(prefix='hc1-cli-') as d:
         out = os.path.join(d, 'out.gguf')
@@ -102,38 +101,27 @@ def main():
             if left:
                 problems.append('left behind: %s' % left)
             if problems:
-                failures += 1
-                print('FAIL: %s: %s (stderr: %r)' % (' '.join(args),
-                      '; '.join(problems), p.stderr))
+                expect(False, '%s: %s (stderr: %r)' % (
+                    ' '.join(args), '; '.join(problems), p.stderr))
             else:
-                passed += 1
-                print('ok: %s -> %s' % (' '.join(args) or '(no options)',
-                      lines[0]))
+                expect(True, '%s -> %s' % (' '.join(args) or '(no options)',
+                                           lines[0]))
 
         p = subprocess.run([mk, '--help'], capture_output=True, text=True)
-        if p.returncode == 0 and 'Usage: hc1-mkmodel' in p.stdout and \
-                not p.stderr:
-            passed += 1
-            print('ok: --help')
-        else:
-            failures += 1
-            print('FAIL: --help')
+        expect(p.returncode == 0 and 'Usage: hc1-mkmodel' in p.stdout and
+               not p.stderr, '--help')
 
         # A good run replaces an existing file and leaves no .tmp.
         with open(out, 'w') as f:
             f.write('old')
         p = subprocess.run([mk, '--shape', 'tiny', '-o', out] + nt,
                            capture_output=True, text=True)
-        if p.returncode == 0 and not p.stderr and \
-                os.path.getsize(out) > 1000000 and \
-                not os.path.exists(out + '.tmp'):
-            passed += 1
-            print('ok: a good run replaces the old file, quietly')
-        else:
-            failures += 1
-            print('FAIL: good run: %d %r' % (p.returncode, p.stderr))
-    print('%d passed, %d failed' % (passed, failures))
-    return 1 if failures else 0
+        expect(p.returncode == 0 and not p.stderr and
+               os.path.getsize(out) > 1000000 and
+               not os.path.exists(out + '.tmp'),
+               'a good run replaces the old file, quietly (%d %r)' % (
+                   p.returncode, p.stderr))
+    return summary()
 
 
 if __name__ == '__main__':

@@ -17,21 +17,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'include'))
+from hc1_check import expect, summary  # noqa: E402
 import gguf_check  # noqa: E402
-
-failures = 0
-passed = 0
-
-
-def expect(cond, msg):
-    global failures, passed
-    if cond:
-        passed += 1
-        print('ok: ' + msg)
-    else:
-        failures += 1
-        print('FAIL: ' + msg)
-
 
 def main():
     mk, tok, cfg, shared = sys.argv[1:5]
@@ -103,8 +92,7 @@ def main():
                    % six)
         else:
             print('skip: %s is not there' % small_ref)
-    print('%d passed, %d failed' % (passed, failures))
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == '__main__':

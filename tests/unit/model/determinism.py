@@ -16,21 +16,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'include'))
+from hc1_check import expect, summary  # noqa: E402
 import gguf_check  # noqa: E402
-
-failures = 0
-passed = 0
-
-
-def expect(cond, msg):
-    global failures, passed
-    if cond:
-        passed += 1
-        print('ok: ' + msg)
-    else:
-        failures += 1
-        print('FAIL: ' + msg)
-
 
 def sha(path):
     h = hashlib.sha256()
@@ -90,8 +79,7 @@ def main():
         expect(sorted(os.listdir(d)) == sorted(
             ['a.gguf', 'b.gguf', 'c.gguf', 'e.gguf', 'f.gguf', 'g.gguf',
              'hc1-default.gguf']), 'no temporary files are left behind')
-    print('%d passed, %d failed' % (passed, failures))
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == '__main__':

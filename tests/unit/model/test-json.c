@@ -11,20 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hc1-check.h"
+
 #include "json.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        checks++;                                                         \
-        if (!(cond)) {                                                    \
-            failures++;                                                   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                   \
-            printf(__VA_ARGS__);                                          \
-            printf("\n");                                                 \
-        }                                                                 \
-    } while (0)
 
 static JsonDoc *parse(const char *text, size_t len, char *err, size_t n)
 {
@@ -237,6 +227,5 @@ int main(int argc, char **argv)
     test_accept();
     test_reject();
     test_file(argc > 1 ? argv[1] : ".");
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }

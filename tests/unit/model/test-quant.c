@@ -23,22 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hc1-check.h"
+
 #include "quant.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        checks++;                                                         \
-        if (!(cond)) {                                                    \
-            failures++;                                                   \
-            if (failures <= 20) {                                         \
-                printf("FAIL %s:%d: ", __FILE__, __LINE__);               \
-                printf(__VA_ARGS__);                                      \
-                printf("\n");                                             \
-            }                                                             \
-        }                                                                 \
-    } while (0)
 
 /* ---- reference decoders, from the layouts ------------------------------ */
 
@@ -611,6 +599,5 @@ int main(void)
     test_known_answers();
     test_plain_rows();
     test_quantizers();
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }

@@ -13,22 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hc1-check.h"
+
 #include "rng.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        checks++;                                                         \
-        if (!(cond)) {                                                    \
-            failures++;                                                   \
-            if (failures <= 20) {                                         \
-                printf("FAIL %s:%d: ", __FILE__, __LINE__);               \
-                printf(__VA_ARGS__);                                      \
-                printf("\n");                                             \
-            }                                                             \
-        }                                                                 \
-    } while (0)
 
 /*
  * Pinned values. If these change, every generated model changes, and
@@ -172,6 +160,5 @@ int main(void)
     test_fill_consistency();
     test_math();
     test_distribution();
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }

@@ -14,20 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hc1-check.h"
+
 #include "llama3-vocab.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        checks++;                                                         \
-        if (!(cond)) {                                                    \
-            failures++;                                                   \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                   \
-            printf(__VA_ARGS__);                                          \
-            printf("\n");                                                 \
-        }                                                                 \
-    } while (0)
 
 enum {
     V_DEFAULT = 0,
@@ -240,6 +230,5 @@ int main(int argc, char **argv)
     remove(path_of("tokenizer.json"));
     remove(path_of("tokenizer_config.json"));
     rmdir(dir);
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }
