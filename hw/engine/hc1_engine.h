@@ -77,11 +77,29 @@ const hc1_model_info *hc1_model_get_info(const hc1_model *m);
 
 /*
  * The tokenizer as the card hands it to the host: one self-describing,
- * little-endian blob (format in docs/hc1-prm.rst, parsed by the shared
- * freestanding tokenizer in hw/engine/tokenizer). Owned by the model.
+ * little-endian blob (format specified in hw/engine/tokenizer/hc1_tokblob.h,
+ * parsed by the shared freestanding tokenizer in hw/engine/tokenizer).
+ * Owned by the model. HC1_E_STATE (and NULL, 0) when the model has no
+ * tokenizer (tokenizer.ggml.model "none").
  */
 hc1_status hc1_model_tokenizer_blob(const hc1_model *m, const void **blob,
                                     size_t *len);
+
+/* The tensors of the file, for tools ("hc1-llm info"). */
+typedef struct hc1_tensor_info {
+    char name[64];
+    uint32_t type;           /* ggml type */
+    uint32_t n_dims;
+    uint64_t ne[4];
+    uint64_t nbytes;
+    uint64_t offset;         /* in the file */
+} hc1_tensor_info;
+
+uint32_t hc1_model_n_tensors(const hc1_model *m);
+hc1_status hc1_model_tensor_info(const hc1_model *m, uint32_t i,
+                                 hc1_tensor_info *out);
+/* Name of a ggml type ("Q4_K"), "?" when unknown. */
+const char *hc1_type_name(uint32_t ggml_type);
 
 /* ---- Engine: the compute fabric ------------------------------------ */
 
@@ -104,6 +122,19 @@ void hc1_engine_free(hc1_engine *e);
 
 /* SRAM cost of one token of KV cache, for the device's budget. */
 size_t hc1_engine_kv_bytes_per_token(const hc1_engine *e);
+/* Threads in the pool (the caller's thread included). */
+uint32_t hc1_engine_n_threads(const hc1_engine *e);
+/* Host memory the engine holds beyond the mapped weights (activations,
+ * scratch), not counting contexts. */
+size_t hc1_engine_scratch_bytes(const hc1_engine *e);
+/* The SIMD level the kernels use ("avx512-vnni", "avx2", "portable"). */
+const char *hc1_engine_isa(void);
+/*
+ * Restrict the kernels to a SIMD level ("portable", "avx2", "avx512"),
+ * process-wide, for tests and tools. Returns 0, or -1 for an unknown
+ * name. A level the CPU lacks falls back to the best it has.
+ */
+int hc1_engine_force_isa(const char *name);
 
 /* ---- Contexts: one sequence with its KV cache ---------------------- */
 
@@ -119,6 +150,10 @@ hc1_status hc1_ctx_new(hc1_engine *e, uint32_t n_ctx, uint64_t stream_id,
 void hc1_ctx_free(hc1_ctx *c);
 uint32_t hc1_ctx_pos(const hc1_ctx *c);        /* tokens in the KV cache */
 hc1_status hc1_ctx_truncate(hc1_ctx *c, uint32_t n_keep);
+/* The tokens in the cache (hc1_ctx_pos() of them). */
+const int32_t *hc1_ctx_tokens(const hc1_ctx *c);
+/* Host memory of the context (KV cache, logits, history). */
+size_t hc1_ctx_bytes(const hc1_ctx *c);
 
 /*
  * Append tokens to one context and compute the logits after the last
@@ -129,7 +164,11 @@ hc1_status hc1_prefill(hc1_ctx *c, const int32_t *tokens, uint32_t n);
 /*
  * Append one token to each of @n contexts (all of the same engine) and
  * compute their logits in one batched pass. @st receives one status per
- * context; a failing context does not affect the others.
+ * context; a failing context does not affect the others. Returns HC1_OK
+ * when every context succeeded, else the first failing status. A context
+ * may appear at most once per call. Each context's logits are
+ * bit-identical whatever else is in the batch and whatever the thread
+ * count.
  */
 hc1_status hc1_decode_batch(hc1_engine *e, hc1_ctx *const *ctxs,
                             const int32_t *tokens, uint32_t n,
@@ -158,8 +197,18 @@ typedef struct hc1_token_out {
     float top_logprobs[HC1_MAX_TOP_LOGPROBS];
 } hc1_token_out;
 
-/* Choose the next token from the context's current logits. */
+/*
+ * Choose the next token from the context's current logits. Order:
+ * repetition penalty, top-k, top-p, min-p (on the untempered
+ * distribution), temperature, then one draw keyed by (seed, stream_id,
+ * position). logprob / top_logprobs are of the penalised logits before
+ * truncation and temperature. HC1_E_STATE when there are no logits.
+ */
 hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out);
+/* Greedy, no penalty, top_p 1, repeat_last_n 64. */
+void hc1_sampling_default(hc1_sampling *s);
+/* The counter-based generator: 64 random bits for (seed, stream, pos). */
+uint64_t hc1_rng_u64(uint64_t seed, uint64_t stream, uint64_t pos);
 
 /* The last logits of a context (n_vocab floats), for tests and tools. */
 const float *hc1_ctx_logits(const hc1_ctx *c);

@@ -1,0 +1,76 @@
+/*
+ * Engine internals shared by engine.c, forward.c, matmul.c, sampler.c.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HC1_ENGINE_INT_H
+#define HC1_ENGINE_INT_H
+
+#include "hc1_engine.h"
+#include "kernels.h"
+#include "quant.h"
+#include "model.h"
+#include "threadpool.h"
+
+/* Tokens processed together in one forward pass (bounds scratch). */
+#define HC1_UBATCH 64
+
+/* One row of a forward pass: a token of some context at a position. */
+typedef struct hc1_row {
+    hc1_ctx *ctx;
+    uint32_t pos;
+    int32_t token;
+    float *logits;          /* where to put the logits, or NULL */
+} hc1_row;
+
+struct hc1_ctx {
+    hc1_engine *e;
+    uint32_t n_ctx;
+    uint64_t stream_id;
+    uint32_t pos;           /* tokens in the KV cache */
+    uint8_t *k;             /* [n_layer][n_ctx][kv_row_bytes] */
+    uint8_t *v;
+    int32_t *tokens;        /* [n_ctx] history, for penalties */
+    float *logits;          /* [n_vocab] */
+    bool has_logits;
+};
+
+/* Scratch of one forward pass of up to HC1_UBATCH rows. */
+typedef struct hc1_scratch {
+    float *x, *xb, *q, *k, *v, *att, *hb, *hb2;
+    float *rope;            /* [rows][head_dim] cos/sin pairs */
+    uint8_t *act[GGML_TYPE_MAX];    /* converted activations by type */
+    size_t act_cap[GGML_TYPE_MAX];
+    float *scores;          /* [n_threads][n_ctx_max] attention scores */
+    size_t scores_cap;      /* floats per thread */
+} hc1_scratch;
+
+struct hc1_engine {
+    const hc1_model *m;
+    hc1_pool *pool;
+    uint32_t n_threads;
+    hc1_kv_type kv_type;
+    size_t kv_row_bytes;    /* one token's K (or V) of one layer */
+    hc1_scratch s;
+};
+
+/* matmul.c: out[t][r] = dot(W row r, x[t]) for t < T, all rows of W. */
+typedef struct hc1_mm {
+    const hc1_tensor *w;
+    float *out;             /* [T][w->ne1] */
+} hc1_mm;
+
+/*
+ * Run up to 3 matmuls that share the input @x ([T][ne0] floats),
+ * converting it once per activation type.
+ */
+hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
+                      const float *x, uint32_t T);
+
+/* forward.c */
+hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T);
+size_t hc1_kv_row_bytes(hc1_kv_type t, uint32_t kv_dim);
+
+#endif /* HC1_ENGINE_INT_H */

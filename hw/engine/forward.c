@@ -1,0 +1,347 @@
+/*
+ * The llama forward pass, for a batch of rows (tokens of one or more
+ * contexts). Per layer: RMSNorm, Q/K/V projections, RoPE (NORM type:
+ * adjacent pairs), KV cache store, grouped-query attention, output
+ * projection and residual; RMSNorm, SwiGLU FFN and residual. Finally
+ * RMSNorm and the output head for the rows that want logits.
+ *
+ * Numerics follow llama.cpp's CPU backend where it matters for
+ * agreement: RMSNorm sums in double; RoPE angles come from the same
+ * iterated float product; attention scores are scaled inside the
+ * softmax, which sums in double; with an f16 KV cache the query and the
+ * softmax weights are rounded to f16 before their dot products, as
+ * ggml does when it multiplies by an f16 matrix.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "engine_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t hc1_kv_row_bytes(hc1_kv_type t, uint32_t kv_dim)
+{
+    switch (t) {
+    case HC1_KV_F32:
+        return (size_t)kv_dim * 4;
+    case HC1_KV_Q8:
+        return (size_t)kv_dim / QK8_0 * sizeof(blk_q8_0);
+    default:
+        return (size_t)kv_dim * 2;
+    }
+}
+
+static void rmsnorm(float *o, const float *x, const float *w, uint32_t n,
+                    float eps)
+{
+    double sum = 0.0;
+    for (uint32_t i = 0; i < n; i++) {
+        sum += (double)(x[i] * x[i]);
+    }
+    float mean = (float)(sum / n);
+    float scale = 1.0f / sqrtf(mean + eps);
+    for (uint32_t i = 0; i < n; i++) {
+        o[i] = (x[i] * scale) * w[i];
+    }
+}
+
+/* cos/sin of each pair's angle at @pos, as ggml's rope cache does. */
+static void rope_cache(float *cs, uint32_t pos, uint32_t hd, float base,
+                       const float *freqs)
+{
+    float theta_scale = powf(base, -2.0f / (float)hd);
+    float theta = (float)pos;
+    for (uint32_t i = 0; i < hd; i += 2) {
+        float ff = freqs ? freqs[i / 2] : 1.0f;
+        float th = theta / ff;
+        cs[i] = cosf(th);
+        cs[i + 1] = sinf(th);
+        theta *= theta_scale;
+    }
+}
+
+static void rope_apply(float *x, const float *cs, uint32_t hd,
+                       uint32_t n_heads)
+{
+    for (uint32_t h = 0; h < n_heads; h++) {
+        float *v = x + (size_t)h * hd;
+        for (uint32_t i = 0; i < hd; i += 2) {
+            float x0 = v[i], x1 = v[i + 1];
+            v[i] = x0 * cs[i] - x1 * cs[i + 1];
+            v[i + 1] = x0 * cs[i + 1] + x1 * cs[i];
+        }
+    }
+}
+
+static void kv_store(hc1_kv_type t, uint8_t *dst, const float *src,
+                     uint32_t n)
+{
+    switch (t) {
+    case HC1_KV_F32:
+        memcpy(dst, src, (size_t)n * 4);
+        break;
+    case HC1_KV_Q8:
+        hc1_quant_row_q8_0(src, (blk_q8_0 *)dst, n);
+        break;
+    default:
+        hc1_quant_row_f16(src, (uint16_t *)dst, n);
+        break;
+    }
+}
+
+/* ---- attention ------------------------------------------------------ */
+
+typedef struct att_job {
+    hc1_engine *e;
+    hc1_row *rows;
+    uint32_t T;
+    uint32_t layer;
+} att_job;
+
+static float q8_dot(const float *q, const blk_q8_0 *k, uint32_t n)
+{
+    float acc = 0.0f;
+    for (uint32_t b = 0; b < n / QK8_0; b++) {
+        float s = 0.0f;
+        for (int j = 0; j < QK8_0; j++) {
+            s += q[b * QK8_0 + j] * k[b].qs[j];
+        }
+        acc += s * f16_to_f32(k[b].d);
+    }
+    return acc;
+}
+
+static void att_task(void *arg, uint32_t item0, uint32_t item1,
+                     uint32_t ith)
+{
+    att_job *j = arg;
+    hc1_engine *e = j->e;
+    const hc1_model_info *in = &e->m->info;
+    uint32_t hd = in->head_dim;
+    uint32_t n_head = in->n_head;
+    uint32_t group = in->n_head / in->n_head_kv;
+    uint32_t qdim = n_head * hd;
+    size_t rb = e->kv_row_bytes;
+    float scale = 1.0f / sqrtf((float)hd);
+    float *sc = e->s.scores + (size_t)ith * e->s.scores_cap;
+    hc1_att_kernels ak = hc1_att_kernel(e->kv_type == HC1_KV_F16, hd);
+
+    for (uint32_t item = item0; item < item1; item++) {
+        uint32_t t = item / n_head, h = item % n_head;
+        hc1_row *r = &j->rows[t];
+        hc1_ctx *c = r->ctx;
+        uint32_t kvh = h / group;
+        const float *q = e->s.q + (size_t)t * qdim + (size_t)h * hd;
+        float *out = e->s.att + (size_t)t * qdim + (size_t)h * hd;
+        const uint8_t *kbase = c->k + (size_t)j->layer * c->n_ctx * rb;
+        const uint8_t *vbase = c->v + (size_t)j->layer * c->n_ctx * rb;
+        uint32_t n = r->pos + 1;
+        float qh[1024];
+
+        /* scores */
+        if (e->kv_type == HC1_KV_F16) {
+            hc1_act_convert(GGML_F16, q, qh, hd);   /* q rounded to f16 */
+            ak.scores(qh, kbase + (size_t)kvh * hd * 2, rb, n, hd, sc);
+        } else if (e->kv_type == HC1_KV_F32) {
+            ak.scores(q, kbase + (size_t)kvh * hd * 4, rb, n, hd, sc);
+        } else {
+            for (uint32_t p = 0; p < n; p++) {
+                const blk_q8_0 *kp = (const blk_q8_0 *)(kbase + p * rb) +
+                                     kvh * (hd / QK8_0);
+                sc[p] = q8_dot(q, kp, hd);
+            }
+        }
+
+        /* softmax of scale * scores, summed in double */
+        float mx = -INFINITY;
+        for (uint32_t p = 0; p < n; p++) {
+            sc[p] *= scale;
+            mx = sc[p] > mx ? sc[p] : mx;
+        }
+        double sum = 0.0;
+        for (uint32_t p = 0; p < n; p++) {
+            float ex = expf(sc[p] - mx);
+            sc[p] = ex;
+            sum += (double)ex;
+        }
+        float inv = (float)(1.0 / sum);
+
+        /* weighted sum of values; with an f16 cache the weights are
+         * rounded to f16 first, as ggml multiplies by an f16 matrix */
+        if (e->kv_type == HC1_KV_F16) {
+            for (uint32_t p = 0; p < n; p++) {
+                sc[p] = f16_to_f32(hc1_f32_to_f16(sc[p] * inv));
+            }
+            ak.values(sc, vbase + (size_t)kvh * hd * 2, rb, n, hd, out);
+        } else if (e->kv_type == HC1_KV_F32) {
+            for (uint32_t p = 0; p < n; p++) {
+                sc[p] *= inv;
+            }
+            ak.values(sc, vbase + (size_t)kvh * hd * 4, rb, n, hd, out);
+        } else {
+            for (uint32_t d = 0; d < hd; d++) {
+                out[d] = 0.0f;
+            }
+            for (uint32_t p = 0; p < n; p++) {
+                float w = sc[p] * inv;
+                const blk_q8_0 *vp = (const blk_q8_0 *)(vbase + p * rb) +
+                                     kvh * (hd / QK8_0);
+                for (uint32_t d = 0; d < hd; d++) {
+                    out[d] += w * f16_to_f32(vp[d / QK8_0].d) *
+                              vp[d / QK8_0].qs[d % QK8_0];
+                }
+            }
+        }
+    }
+}
+
+/* ---- the pass -------------------------------------------------------- */
+
+static hc1_status grow_scores(hc1_engine *e, const hc1_row *rows, uint32_t T)
+{
+    uint32_t maxn = 0;
+    for (uint32_t t = 0; t < T; t++) {
+        if (rows[t].pos + 1 > maxn) {
+            maxn = rows[t].pos + 1;
+        }
+    }
+    size_t need = (size_t)maxn + e->m->info.head_dim + 16;
+    if (need > e->s.scores_cap) {
+        need = need * 2;    /* grow geometrically */
+        float *p = malloc(need * e->n_threads * sizeof(float));
+        if (!p) {
+            return HC1_E_NOMEM;
+        }
+        free(e->s.scores);
+        e->s.scores = p;
+        e->s.scores_cap = need;
+    }
+    return HC1_OK;
+}
+
+hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
+{
+    const hc1_model *m = e->m;
+    const hc1_model_info *in = &m->info;
+    hc1_scratch *s = &e->s;
+    uint32_t E = in->n_embd, F = in->n_ff, hd = in->head_dim;
+    uint32_t Q = in->n_head * hd, KV = in->n_head_kv * hd;
+    hc1_status st;
+
+    if (T == 0 || T > HC1_UBATCH) {
+        return HC1_E_INVAL;
+    }
+    st = grow_scores(e, rows, T);
+    if (st) {
+        return st;
+    }
+
+    /* embeddings and rope angles */
+    for (uint32_t t = 0; t < T; t++) {
+        const uint8_t *er = (const uint8_t *)m->tok_embd.data +
+                            (size_t)rows[t].token * m->tok_embd.row_bytes;
+        hc1_dequant_row(m->tok_embd.type, er, s->x + (size_t)t * E, E);
+        rope_cache(s->rope + (size_t)t * hd, rows[t].pos, hd, in->rope_theta,
+                   m->rope_freqs);
+    }
+
+    for (uint32_t l = 0; l < in->n_layer; l++) {
+        const hc1_layer *L = &m->layers[l];
+
+        for (uint32_t t = 0; t < T; t++) {
+            rmsnorm(s->xb + (size_t)t * E, s->x + (size_t)t * E,
+                    L->attn_norm.data, E, in->norm_eps);
+        }
+        hc1_mm qkv[3] = { { &L->wq, s->q }, { &L->wk, s->k },
+                          { &L->wv, s->v } };
+        if ((st = hc1_matmul(e, qkv, 3, s->xb, T))) {
+            return st;
+        }
+        for (uint32_t t = 0; t < T; t++) {
+            const float *cs = s->rope + (size_t)t * hd;
+            hc1_ctx *c = rows[t].ctx;
+            size_t off = ((size_t)l * c->n_ctx + rows[t].pos) *
+                         e->kv_row_bytes;
+            rope_apply(s->q + (size_t)t * Q, cs, hd, in->n_head);
+            rope_apply(s->k + (size_t)t * KV, cs, hd, in->n_head_kv);
+            kv_store(e->kv_type, c->k + off, s->k + (size_t)t * KV, KV);
+            kv_store(e->kv_type, c->v + off, s->v + (size_t)t * KV, KV);
+        }
+        att_job aj = { .e = e, .rows = rows, .T = T, .layer = l };
+        hc1_pool_for(e->pool, T * in->n_head, 1, att_task, &aj);
+
+        hc1_mm wo = { &L->wo, s->xb };
+        if ((st = hc1_matmul(e, &wo, 1, s->att, T))) {
+            return st;
+        }
+        for (size_t i = 0; i < (size_t)T * E; i++) {
+            s->x[i] += s->xb[i];
+        }
+
+        for (uint32_t t = 0; t < T; t++) {
+            rmsnorm(s->xb + (size_t)t * E, s->x + (size_t)t * E,
+                    L->ffn_norm.data, E, in->norm_eps);
+        }
+        hc1_mm gu[2] = { { &L->w_gate, s->hb }, { &L->w_up, s->hb2 } };
+        if ((st = hc1_matmul(e, gu, 2, s->xb, T))) {
+            return st;
+        }
+        for (size_t i = 0; i < (size_t)T * F; i++) {
+            float g = s->hb[i];
+            s->hb[i] = (g / (1.0f + expf(-g))) * s->hb2[i];
+        }
+        hc1_mm dn = { &L->w_down, s->xb };
+        if ((st = hc1_matmul(e, &dn, 1, s->hb, T))) {
+            return st;
+        }
+        for (size_t i = 0; i < (size_t)T * E; i++) {
+            s->x[i] += s->xb[i];
+        }
+    }
+
+    /* output head for the rows that want logits, packed together */
+    uint32_t nl = 0;
+    for (uint32_t t = 0; t < T; t++) {
+        if (rows[t].logits) {
+            rmsnorm(s->xb + (size_t)nl * E, s->x + (size_t)t * E,
+                    m->output_norm.data, E, in->norm_eps);
+            nl++;
+        }
+    }
+    if (nl == 0) {
+        return HC1_OK;
+    }
+    /* logits land in a scratch of nl * n_vocab, then go to each row */
+    size_t need = (size_t)nl * in->n_vocab;
+    float *lg = NULL;
+    bool direct = nl == 1;
+    if (direct) {
+        for (uint32_t t = 0; t < T; t++) {
+            if (rows[t].logits) {
+                lg = rows[t].logits;
+            }
+        }
+    } else {
+        lg = malloc(need * sizeof(float));
+        if (!lg) {
+            return HC1_E_NOMEM;
+        }
+    }
+    hc1_mm out = { &m->output, lg };
+    st = hc1_matmul(e, &out, 1, s->xb, nl);
+    if (!direct) {
+        uint32_t k = 0;
+        for (uint32_t t = 0; t < T && !st; t++) {
+            if (rows[t].logits) {
+                memcpy(rows[t].logits, lg + (size_t)k * in->n_vocab,
+                       in->n_vocab * sizeof(float));
+                k++;
+            }
+        }
+        free(lg);
+    }
+    return st;
+}

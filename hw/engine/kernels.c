@@ -1,0 +1,331 @@
+/*
+ * Activation conversion and kernel dispatch.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "kernels.h"
+#include "quant.h"
+
+#include <math.h>
+
+size_t hc1_act_bytes(uint32_t act_type, uint64_t n)
+{
+    switch (act_type) {
+    case GGML_Q8_0:
+        /* qs, d, bsum, then dx 64-byte aligned within the buffer */
+        return ((n + (n / 32) * 4 + (n / 16) * 2 + 63) & ~(uint64_t)63) +
+               (n / 32) * 32 + (n / 32) * 4;
+    case GGML_Q8_K:
+        return n + (n / 256) * 4 + (n / 16) * 2;
+    default:
+        return n * 4;
+    }
+}
+
+static uint16_t f32_to_bf16(float f)
+{
+    uint32_t u = f32_bits(f);
+    if ((u & 0x7fffffff) > 0x7f800000) {
+        return (uint16_t)((u >> 16) | 64);
+    }
+    return (uint16_t)((u + (0x7fff + ((u >> 16) & 1))) >> 16);
+}
+
+static void bsums16(const int8_t *qs, int16_t *bs, uint64_t n)
+{
+    for (uint64_t j = 0; j < n / 16; j++) {
+        int s = 0;
+        for (int l = 0; l < 16; l++) {
+            s += qs[j * 16 + l];
+        }
+        bs[j] = (int16_t)s;
+    }
+}
+
+void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
+{
+    uint8_t *p = dst;
+    switch (act_type) {
+    case GGML_F16: {
+        /* rounded to f16 but kept as f32: exact, and no conversion in
+         * the kernels' inner loops */
+        float *y = dst;
+        for (uint64_t i = 0; i < n; i++) {
+            y[i] = f16_to_f32(hc1_f32_to_f16(x[i]));
+        }
+        break;
+    }
+    case GGML_BF16: {
+        float *y = dst;
+        for (uint64_t i = 0; i < n; i++) {
+            y[i] = bf16_to_f32(f32_to_bf16(x[i]));
+        }
+        break;
+    }
+    case GGML_Q8_0: {
+        /* same arithmetic as hc1_quant_row_q8_0, split layout */
+        int8_t *qs = (int8_t *)p;
+        float *d = (float *)(p + n);
+        for (uint64_t i = 0; i < n / 32; i++) {
+            const float *v = x + i * 32;
+            float amax = 0.0f;
+            for (int j = 0; j < 32; j++) {
+                float a = fabsf(v[j]);
+                amax = a > amax ? a : amax;
+            }
+            float id = amax != 0.0f ? 127.0f / amax : 0.0f;
+            d[i] = f16_to_f32(hc1_f32_to_f16(amax / 127.0f));
+            for (int j = 0; j < 32; j++) {
+                qs[i * 32 + j] = (int8_t)rintf(v[j] * id);
+            }
+        }
+        bsums16(qs, (int16_t *)(p + n + (n / 32) * 4), n);
+        float *dx = (float *)(p + ((n + (n / 32) * 4 + (n / 16) * 2 + 63) &
+                                   ~(uint64_t)63));
+        const int16_t *bs = (const int16_t *)(p + n + (n / 32) * 4);
+        float *c8 = dx + 8 * (n / 32);
+        for (uint64_t i = 0; i < n / 32; i++) {
+            for (int k = 0; k < 8; k++) {
+                dx[8 * i + k] = d[i];
+            }
+            c8[i] = 8.0f * d[i] * (float)(bs[2 * i] + bs[2 * i + 1]);
+        }
+        break;
+    }
+    case GGML_Q8_K: {
+        int8_t *qs = (int8_t *)p;
+        float *d = (float *)(p + n);
+        for (uint64_t i = 0; i < n / 256; i++) {
+            const float *v = x + i * 256;
+            float amax = 0.0f, max = 0.0f;
+            for (int j = 0; j < 256; j++) {
+                float a = fabsf(v[j]);
+                if (a > amax) {
+                    amax = a;
+                    max = v[j];
+                }
+            }
+            if (amax == 0.0f) {
+                d[i] = 0.0f;
+                for (int j = 0; j < 256; j++) {
+                    qs[i * 256 + j] = 0;
+                }
+                continue;
+            }
+            float iscale = -127.0f / max;
+            for (int j = 0; j < 256; j++) {
+                int q = (int)rintf(iscale * v[j]);
+                qs[i * 256 + j] = (int8_t)(q > 127 ? 127 : q);
+            }
+            d[i] = 1.0f / iscale;
+        }
+        bsums16(qs, (int16_t *)(p + n + (n / 256) * 4), n);
+        break;
+    }
+    default: {
+        float *y = dst;
+        for (uint64_t i = 0; i < n; i++) {
+            y[i] = x[i];
+        }
+        break;
+    }
+    }
+}
+
+/* ---- dispatch ---------------------------------------------------- */
+
+static hc1_isa isa_forced = (hc1_isa)-1;
+static int isa_cached = -1;
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+/* F16C by CPUID (not every compiler's __builtin_cpu_supports knows it). */
+static bool cpu_has_f16c(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) {
+        return false;
+    }
+    return (c >> 29) & 1;
+}
+#endif
+
+static hc1_isa isa_detect(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512vnni") &&
+        __builtin_cpu_supports("avx512dq")) {
+        return HC1_ISA_AVX512;
+    }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+        cpu_has_f16c()) {
+        return HC1_ISA_AVX2;
+    }
+#endif
+    return HC1_ISA_PORTABLE;
+}
+
+hc1_isa hc1_isa_best(void)
+{
+    /* benign race: every thread computes the same value */
+    if (isa_cached < 0) {
+        isa_cached = (int)isa_detect();
+    }
+    return (hc1_isa)isa_cached;
+}
+
+hc1_isa hc1_isa_current(void)
+{
+    return (int)isa_forced >= 0 ? isa_forced : hc1_isa_best();
+}
+
+hc1_isa hc1_isa_force(hc1_isa isa)
+{
+    hc1_isa best = hc1_isa_best();
+    isa_forced = isa > best ? best : isa;
+    return isa_forced;
+}
+
+const char *hc1_isa_name(hc1_isa isa)
+{
+    switch (isa) {
+    case HC1_ISA_AVX2:
+        return "avx2";
+    case HC1_ISA_AVX512:
+        return "avx512-vnni";
+    default:
+        return "portable";
+    }
+}
+
+static hc1_dot_fn ref_kernel(uint32_t wtype)
+{
+    switch (wtype) {
+    case GGML_F32:
+        return hc1_dot_f32_ref;
+    case GGML_F16:
+        return hc1_dot_f16_ref;
+    case GGML_BF16:
+        return hc1_dot_bf16_ref;
+    case GGML_Q8_0:
+        return hc1_dot_q8_0_ref;
+    case GGML_Q4_0:
+        return hc1_dot_q4_0_ref;
+    case GGML_Q4_K:
+        return hc1_dot_q4_K_ref;
+    case GGML_Q6_K:
+        return hc1_dot_q6_K_ref;
+    default:
+        return NULL;
+    }
+}
+
+hc1_dot_fn hc1_dot_kernel_isa(uint32_t wtype, hc1_isa isa)
+{
+    if (isa > hc1_isa_best()) {
+        return NULL;
+    }
+    if (isa == HC1_ISA_PORTABLE) {
+        return ref_kernel(wtype);
+    }
+    return hc1_dot_kernel_x86(wtype, isa);
+}
+
+hc1_dot_fn hc1_dot_kernel(uint32_t wtype)
+{
+    hc1_isa isa = (int)isa_forced >= 0 ? isa_forced : hc1_isa_best();
+    /* fall back level by level when a format lacks a kernel */
+    for (int l = isa; l >= 0; l--) {
+        hc1_dot_fn f = hc1_dot_kernel_isa(wtype, (hc1_isa)l);
+        if (f) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+float hc1_vec_dot_f32(const float *a, const float *b, uint64_t n)
+{
+    float r;
+    const void *x[1] = { b };
+    hc1_dot_kernel(GGML_F32)(n, a, x, 1, &r);
+    return r;
+}
+
+/* ---- attention ----------------------------------------------------------- */
+
+static void att_scores_ref16(const float *q, const uint8_t *k, size_t stride,
+                             uint32_t n, uint32_t hd, float *out)
+{
+    for (uint32_t p = 0; p < n; p++) {
+        const uint16_t *kp = (const uint16_t *)(k + p * stride);
+        float s = 0.0f;
+        for (uint32_t d = 0; d < hd; d++) {
+            s += q[d] * f16_to_f32(kp[d]);
+        }
+        out[p] = s;
+    }
+}
+
+static void att_scores_ref32(const float *q, const uint8_t *k, size_t stride,
+                             uint32_t n, uint32_t hd, float *out)
+{
+    for (uint32_t p = 0; p < n; p++) {
+        const float *kp = (const float *)(k + p * stride);
+        float s = 0.0f;
+        for (uint32_t d = 0; d < hd; d++) {
+            s += q[d] * kp[d];
+        }
+        out[p] = s;
+    }
+}
+
+static void att_values_ref16(const float *w, const uint8_t *v, size_t stride,
+                             uint32_t n, uint32_t hd, float *out)
+{
+    for (uint32_t d = 0; d < hd; d++) {
+        out[d] = 0.0f;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        const uint16_t *vp = (const uint16_t *)(v + p * stride);
+        for (uint32_t d = 0; d < hd; d++) {
+            out[d] += w[p] * f16_to_f32(vp[d]);
+        }
+    }
+}
+
+static void att_values_ref32(const float *w, const uint8_t *v, size_t stride,
+                             uint32_t n, uint32_t hd, float *out)
+{
+    for (uint32_t d = 0; d < hd; d++) {
+        out[d] = 0.0f;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        const float *vp = (const float *)(v + p * stride);
+        for (uint32_t d = 0; d < hd; d++) {
+            out[d] += w[p] * vp[d];
+        }
+    }
+}
+
+hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
+{
+    hc1_att_kernels k;
+    hc1_isa isa = hc1_isa_current();
+    /* the SIMD versions need whole groups of 8 values per head */
+    if (isa != HC1_ISA_PORTABLE && hd % 8 == 0) {
+        k = hc1_att_kernel_x86(kv16, isa);
+        if (k.scores) {
+            return k;
+        }
+    }
+    k.scores = kv16 ? att_scores_ref16 : att_scores_ref32;
+    k.values = kv16 ? att_values_ref16 : att_values_ref32;
+    return k;
+}

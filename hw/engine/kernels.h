@@ -1,0 +1,126 @@
+/*
+ * Dot-product kernels: one weight row against up to HC1_MAX_COLS
+ * activation columns that were converted once per matmul to the
+ * weight format's activation type (see hc1_vec_dot_type()).
+ *
+ * Every kernel computes each column with the same sequence of
+ * operations whatever the number of columns, so a token's result never
+ * depends on what else is in the batch.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HC1_KERNELS_H
+#define HC1_KERNELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HC1_MAX_COLS 8
+
+/*
+ * F16 and BF16 activations are f32 values rounded to that precision
+ * (exactly representable, so the products equal ggml's f16 x f16).
+ *
+ * Quantised activation column of n elements (n a multiple of 32, and of
+ * 256 for the Q8_K kind), one contiguous buffer:
+ *   int8_t  qs[n]                  quants
+ *   float   d[n / 32]  (Q8_0 kind) f16-rounded block scales, or
+ *   float   d[n / 256] (Q8_K kind) super-block scales
+ *   int16_t bsum[n / 16]           sums of 16 quants
+ *   float   dx[n / 32][8]  (Q8_0 kind only) each block scale repeated 8
+ *                          times, so SIMD kernels load 2 blocks' scales
+ *                          as one 512-bit vector
+ *   float   c8[n / 32]     (Q8_0 kind only) 8 * d * (sum of the block's
+ *                          quants): what offset-8 nibbles (Q4_0) owe
+ */
+typedef struct hc1_actq_view {
+    const int8_t *qs;
+    const float *d;
+    const int16_t *bsum;
+    const float *dx;        /* Q8_0 kind: expanded scales, else NULL */
+    const float *c8;        /* Q8_0 kind: Q4_0 offset corrections */
+} hc1_actq_view;
+
+size_t hc1_act_bytes(uint32_t act_type, uint64_t n);
+/* Convert one f32 row to the activation type into @dst. */
+void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n);
+
+/* Sections of a quantised activation buffer (see the layout above). */
+static inline hc1_actq_view hc1_actq(const void *buf, uint32_t act_type,
+                                     uint64_t n)
+{
+    hc1_actq_view v;
+    const uint8_t *p = (const uint8_t *)buf;
+    uint64_t nd = act_type == 15 /* GGML_Q8_K */ ? n / 256 : n / 32;
+    v.qs = (const int8_t *)p;
+    v.d = (const float *)(p + n);
+    v.bsum = (const int16_t *)(p + n + nd * 4);
+    v.dx = act_type == 8 /* GGML_Q8_0 */ ?
+           (const float *)(p + ((n + nd * 4 + (n / 16) * 2 + 63) &
+                                ~(uint64_t)63)) : NULL;
+    v.c8 = v.dx ? v.dx + 8 * nd : NULL;
+    return v;
+}
+
+typedef void (*hc1_dot_fn)(uint64_t n, const void *w,
+                           const void *const *x, int ncols, float *out);
+
+typedef enum hc1_isa {
+    HC1_ISA_PORTABLE = 0,
+    HC1_ISA_AVX2,
+    HC1_ISA_AVX512,      /* AVX-512 F/BW/VL with VNNI */
+} hc1_isa;
+
+/* Best kernel for a weight type on this CPU (NULL if unsupported). */
+hc1_dot_fn hc1_dot_kernel(uint32_t wtype);
+/* A kernel at a given ISA level, for tests (NULL if not available). */
+hc1_dot_fn hc1_dot_kernel_isa(uint32_t wtype, hc1_isa isa);
+hc1_isa hc1_isa_best(void);
+const char *hc1_isa_name(hc1_isa isa);
+/* The level in force (forced or best). */
+hc1_isa hc1_isa_current(void);
+/* Force an ISA level (tests, tools); returns the level in force. */
+hc1_isa hc1_isa_force(hc1_isa isa);
+
+/* Portable kernels (kernels_ref.c). */
+void hc1_dot_f32_ref(uint64_t n, const void *w, const void *const *x,
+                     int ncols, float *out);
+void hc1_dot_f16_ref(uint64_t n, const void *w, const void *const *x,
+                     int ncols, float *out);
+void hc1_dot_bf16_ref(uint64_t n, const void *w, const void *const *x,
+                      int ncols, float *out);
+void hc1_dot_q8_0_ref(uint64_t n, const void *w, const void *const *x,
+                      int ncols, float *out);
+void hc1_dot_q4_0_ref(uint64_t n, const void *w, const void *const *x,
+                      int ncols, float *out);
+void hc1_dot_q4_K_ref(uint64_t n, const void *w, const void *const *x,
+                      int ncols, float *out);
+void hc1_dot_q6_K_ref(uint64_t n, const void *w, const void *const *x,
+                      int ncols, float *out);
+
+/* x86 kernels (kernels_x86.c); NULL entries where not built. */
+hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa);
+
+/* Small vector helpers with run-time dispatch (f32 dot, axpy). */
+float hc1_vec_dot_f32(const float *a, const float *b, uint64_t n);
+
+/*
+ * Attention over a KV cache of @n positions, @stride bytes apart, each
+ * head @hd values of f16 (kv16) or f32:
+ *   scores: out[p] = dot(q, k_p)
+ *   values: out[d] = sum_p w[p] * v_p[d]   (p in order)
+ */
+typedef struct hc1_att_kernels {
+    void (*scores)(const float *q, const uint8_t *k, size_t stride,
+                   uint32_t n, uint32_t hd, float *out);
+    void (*values)(const float *w, const uint8_t *v, size_t stride,
+                   uint32_t n, uint32_t hd, float *out);
+} hc1_att_kernels;
+
+hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd);
+hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa);
+
+#endif /* HC1_KERNELS_H */

@@ -1,0 +1,366 @@
+/*
+ * x86 SIMD kernels: AVX2/FMA/F16C, and AVX-512 VNNI (256-bit vectors
+ * with vpdpbusd). Compiled with function-level target attributes (the
+ * file is built with the baseline flags, also inside QEMU) and chosen at
+ * run time by kernels.c.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "kernels.h"
+#include "quant.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+
+#include <immintrin.h>
+#include <string.h>
+
+/* AVX2: u8 x s8 pairs to i16, then pairs to i32 (no overflow: |u| <= 128,
+ * |s| <= 127 and u * s pairs stay below 2^15). */
+static inline __attribute__((target("avx2,fma,f16c")))
+__m256i dot_u8s8_avx2(__m256i acc, __m256i u, __m256i s)
+{
+    __m256i p = _mm256_maddubs_epi16(u, s);
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(p, _mm256_set1_epi16(1)));
+}
+
+#define KTARGET "avx2,fma,f16c"
+#define KSUF avx2
+#define KDOT dot_u8s8_avx2
+#include "kernels_x86_body.h"
+#undef KTARGET
+#undef KSUF
+#undef KDOT
+
+#define KTARGET "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni,avx512dq"
+#define KSUF vnni
+#define KDOT _mm256_dpbusd_epi32
+#include "kernels_x86_body.h"
+#undef KTARGET
+#undef KSUF
+#undef KDOT
+
+/*
+ * AVX-512 Q4_0: the nibbles are used unsigned (0..15) and the offset of
+ * 8 is settled separately, as sum_i dw_i * c8_i with the activation's
+ * precomputed c8 (8 * d * block sum); the weight scales of 16 blocks
+ * come in with one gather. Two blocks per 512-bit step: nibbles of
+ * blocks i and i+1 become [lo_i | hi_i | lo_i+1 | hi_i+1] (128-bit
+ * lanes), matching the activation bytes, and vpdpbusd takes them as they
+ * are, with no sign juggling per column.
+ */
+#define T512 "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni,avx512dq"
+
+static __attribute__((target(T512)))
+void dot_q4_0_z(uint64_t n, const void *w, const void *const *x, int nc,
+                float *out)
+{
+    const blk_q4_0 *b = w;
+    const uint64_t nb = n / 32;
+    const __m256i m4 = _mm256_set1_epi8(0x0f);
+    const __m512i gidx = _mm512_mullo_epi32(
+        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                          15), _mm512_set1_epi32(sizeof(blk_q4_0)));
+    const __m512i pidx0 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0,
+                                            1, 1, 1, 1, 1, 1, 1, 1);
+    hc1_actq_view a[HC1_MAX_COLS];
+    __m512 acc[HC1_MAX_COLS][2], corr[HC1_MAX_COLS];
+    float tail[HC1_MAX_COLS];
+
+    for (int c = 0; c < nc; c++) {
+        a[c] = hc1_actq(x[c], GGML_Q8_0, n);
+        acc[c][0] = acc[c][1] = corr[c] = _mm512_setzero_ps();
+        tail[c] = 0.0f;
+    }
+    for (uint64_t g = 0; g < nb; g += 16) {
+        uint64_t ng = nb - g < 16 ? nb - g : 16;
+        __mmask16 gm = (__mmask16)((1u << ng) - 1);
+        /* 16 scales: 4 bytes read at each block start, low half is d */
+        __m512i raw = _mm512_mask_i32gather_epi32(
+            _mm512_setzero_si512(), gm, gidx, (const void *)&b[g], 1);
+        __m512 dw16 = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(raw));
+        for (int c = 0; c < nc; c++) {
+            corr[c] = _mm512_fmadd_ps(dw16,
+                                      _mm512_maskz_loadu_ps(gm, a[c].c8 + g),
+                                      corr[c]);
+        }
+        uint64_t i = g;
+        __m512i pidx = pidx0;
+        for (; i + 2 <= g + ng; i += 2) {
+            int k = (i >> 1) & 1;
+            __m256i r = _mm256_set_m128i(
+                _mm_loadu_si128((const __m128i *)b[i + 1].qs),
+                _mm_loadu_si128((const __m128i *)b[i].qs));
+            __m256i lo = _mm256_and_si256(r, m4);
+            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(r, 4), m4);
+            __m512i q = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+            q = _mm512_shuffle_i64x2(q, q, _MM_SHUFFLE(3, 1, 2, 0));
+            __m512 dw2 = _mm512_permutexvar_ps(pidx, dw16);
+            pidx = _mm512_add_epi32(pidx, _mm512_set1_epi32(2));
+            for (int c = 0; c < nc; c++) {
+                __m512i y = _mm512_loadu_si512(a[c].qs + 32 * i);
+                __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q, y);
+                __m512 sc = _mm512_mul_ps(dw2, _mm512_loadu_ps(a[c].dx + 8 * i));
+                acc[c][k] = _mm512_fmadd_ps(sc, _mm512_cvtepi32_ps(p),
+                                            acc[c][k]);
+            }
+        }
+        if (i < g + ng) {
+            /* an odd last block: unsigned products, offset is in corr */
+            float dw = _cvtsh_ss(b[i].d);
+            for (int c = 0; c < nc; c++) {
+                int s = 0;
+                for (int l = 0; l < 16; l++) {
+                    s += (b[i].qs[l] & 0xf) * a[c].qs[32 * i + l];
+                    s += (b[i].qs[l] >> 4) * a[c].qs[32 * i + l + 16];
+                }
+                tail[c] += dw * a[c].d[i] * (float)s;
+            }
+        }
+    }
+    for (int c = 0; c < nc; c++) {
+        __m512 t = _mm512_sub_ps(_mm512_add_ps(acc[c][0], acc[c][1]),
+                                 corr[c]);
+        out[c] = _mm512_reduce_add_ps(t) + tail[c];
+    }
+}
+
+/* AVX-512 Q8_0: two blocks per step, signs moved onto the activations. */
+static __attribute__((target(T512)))
+void dot_q8_0_z(uint64_t n, const void *w, const void *const *x, int nc,
+                float *out)
+{
+    const blk_q8_0 *b = w;
+    uint64_t nb = n / 32, i = 0;
+    hc1_actq_view a[HC1_MAX_COLS];
+    __m512 acc[HC1_MAX_COLS][2];
+    for (int c = 0; c < nc; c++) {
+        a[c] = hc1_actq(x[c], GGML_Q8_0, n);
+        acc[c][0] = acc[c][1] = _mm512_setzero_ps();
+    }
+    for (; i + 2 <= nb; i += 2) {
+        int k = (i >> 1) & 1;
+        __m512i q = _mm512_inserti64x4(
+            _mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)b[i].qs)),
+            _mm256_loadu_si256((const __m256i *)b[i + 1].qs), 1);
+        __m512i aq = _mm512_abs_epi8(q);
+        __mmask64 neg = _mm512_movepi8_mask(q);
+        __m512 dw = _mm512_insertf32x8(_mm512_set1_ps(_cvtsh_ss(b[i].d)),
+                                       _mm256_set1_ps(_cvtsh_ss(b[i + 1].d)),
+                                       1);
+        for (int c = 0; c < nc; c++) {
+            __m512i y = _mm512_loadu_si512(a[c].qs + 32 * i);
+            y = _mm512_mask_sub_epi8(y, neg, _mm512_setzero_si512(), y);
+            __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aq, y);
+            __m512 sc = _mm512_mul_ps(dw, _mm512_loadu_ps(a[c].dx + 8 * i));
+            acc[c][k] = _mm512_fmadd_ps(sc, _mm512_cvtepi32_ps(p), acc[c][k]);
+        }
+    }
+    for (int c = 0; c < nc; c++) {
+        float r = _mm512_reduce_add_ps(_mm512_add_ps(acc[c][0], acc[c][1]));
+        for (uint64_t j = i; j < nb; j++) {
+            int s = 0;
+            for (int l = 0; l < 32; l++) {
+                s += b[j].qs[l] * a[c].qs[32 * j + l];
+            }
+            r += _cvtsh_ss(b[j].d) * a[c].d[j] * (float)s;
+        }
+        out[c] = r;
+    }
+}
+
+/*
+ * AVX-512 float formats: 32 elements per step in two 512-bit
+ * accumulators per column (enough independent FMAs for one column,
+ * and 8 columns still fit the 32 registers).
+ */
+#define ZFLOAT_KERNEL(NAME, LOADW, LOADX, TAILW, TAILX)                     \
+static __attribute__((target(T512)))                                        \
+void NAME(uint64_t n, const void *w, const void *const *x, int nc,          \
+          float *out)                                                       \
+{                                                                           \
+    __m512 acc[HC1_MAX_COLS][2];                                            \
+    uint64_t i = 0;                                                         \
+    for (int c = 0; c < nc; c++) {                                          \
+        acc[c][0] = acc[c][1] = _mm512_setzero_ps();                        \
+    }                                                                       \
+    for (; i + 32 <= n; i += 32) {                                          \
+        __m512 w0 = LOADW(w, i), w1 = LOADW(w, i + 16);                     \
+        for (int c = 0; c < nc; c++) {                                      \
+            acc[c][0] = _mm512_fmadd_ps(w0, LOADX(x[c], i), acc[c][0]);     \
+            acc[c][1] = _mm512_fmadd_ps(w1, LOADX(x[c], i + 16), acc[c][1]);\
+        }                                                                   \
+    }                                                                       \
+    for (int c = 0; c < nc; c++) {                                          \
+        float r = _mm512_reduce_add_ps(_mm512_add_ps(acc[c][0], acc[c][1]));\
+        for (uint64_t j = i; j < n; j++) {                                  \
+            r += TAILW(w, j) * TAILX(x[c], j);                              \
+        }                                                                   \
+        out[c] = r;                                                         \
+    }                                                                       \
+}
+
+#define ZLD_F32(p, i) _mm512_loadu_ps((const float *)(p) + (i))
+#define ZLD_F16(p, i) _mm512_cvtph_ps(_mm256_loadu_si256( \
+    (const __m256i *)((const uint16_t *)(p) + (i))))
+#define ZLD_BF16(p, i) _mm512_castsi512_ps(_mm512_slli_epi32( \
+    _mm512_cvtepu16_epi32(_mm256_loadu_si256( \
+        (const __m256i *)((const uint16_t *)(p) + (i)))), 16))
+#define ZT_F32(p, j) (((const float *)(p))[j])
+#define ZT_F16(p, j) f16_to_f32(((const uint16_t *)(p))[j])
+#define ZT_BF16(p, j) bf16_to_f32(((const uint16_t *)(p))[j])
+
+ZFLOAT_KERNEL(dot_f32_z, ZLD_F32, ZLD_F32, ZT_F32, ZT_F32)
+ZFLOAT_KERNEL(dot_f16_z, ZLD_F16, ZLD_F32, ZT_F16, ZT_F32)
+ZFLOAT_KERNEL(dot_bf16_z, ZLD_BF16, ZLD_F32, ZT_BF16, ZT_F32)
+
+/*
+ * Attention (AVX2/FMA/F16C; head sizes that are multiples of 8, else the
+ * portable code is used by the caller's fallback below).
+ */
+#define T256 "avx2,fma,f16c"
+
+static inline __attribute__((target(T256))) __m256 ld_kv(const uint8_t *p,
+                                                         bool kv16)
+{
+    return kv16 ? _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p))
+                : _mm256_loadu_ps((const float *)p);
+}
+
+static inline __attribute__((target(T256))) float hsum256(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v),
+                          _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+static __attribute__((target(T256)))
+void att_scores_x86(const float *q, const uint8_t *k, size_t stride,
+                    uint32_t n, uint32_t hd, float *out, bool kv16)
+{
+    size_t es = kv16 ? 2 : 4;
+    for (uint32_t p = 0; p < n; p++) {
+        const uint8_t *kp = k + p * stride;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        uint32_t d = 0;
+        for (; d + 16 <= hd; d += 16) {
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), ld_kv(kp + d * es, kv16),
+                                 a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d + 8),
+                                 ld_kv(kp + (d + 8) * es, kv16), a1);
+        }
+        for (; d < hd; d += 8) {
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), ld_kv(kp + d * es, kv16),
+                                 a0);
+        }
+        out[p] = hsum256(_mm256_add_ps(a0, a1));
+    }
+}
+
+static __attribute__((target(T256)))
+void att_values_x86(const float *w, const uint8_t *v, size_t stride,
+                    uint32_t n, uint32_t hd, float *out, bool kv16)
+{
+    size_t es = kv16 ? 2 : 4;
+    /* 64 output values at a time stay in registers across positions */
+    for (uint32_t d0 = 0; d0 < hd; d0 += 64) {
+        uint32_t nd = hd - d0 < 64 ? hd - d0 : 64;
+        __m256 acc[8];
+        for (int j = 0; j < 8; j++) {
+            acc[j] = _mm256_setzero_ps();
+        }
+        for (uint32_t p = 0; p < n; p++) {
+            const uint8_t *vp = v + p * stride + d0 * es;
+            __m256 wp = _mm256_set1_ps(w[p]);
+            for (uint32_t j = 0; j < nd / 8; j++) {
+                acc[j] = _mm256_fmadd_ps(wp, ld_kv(vp + 8 * j * es, kv16),
+                                         acc[j]);
+            }
+        }
+        for (uint32_t j = 0; j < nd / 8; j++) {
+            _mm256_storeu_ps(out + d0 + 8 * j, acc[j]);
+        }
+    }
+}
+
+static void att_scores16_x86(const float *q, const uint8_t *k, size_t stride,
+                             uint32_t n, uint32_t hd, float *out)
+{
+    att_scores_x86(q, k, stride, n, hd, out, true);
+}
+
+static void att_scores32_x86(const float *q, const uint8_t *k, size_t stride,
+                             uint32_t n, uint32_t hd, float *out)
+{
+    att_scores_x86(q, k, stride, n, hd, out, false);
+}
+
+static void att_values16_x86(const float *w, const uint8_t *v, size_t stride,
+                             uint32_t n, uint32_t hd, float *out)
+{
+    att_values_x86(w, v, stride, n, hd, out, true);
+}
+
+static void att_values32_x86(const float *w, const uint8_t *v, size_t stride,
+                             uint32_t n, uint32_t hd, float *out)
+{
+    att_values_x86(w, v, stride, n, hd, out, false);
+}
+
+hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
+{
+    hc1_att_kernels k = { NULL, NULL };
+    if (isa == HC1_ISA_AVX2 || isa == HC1_ISA_AVX512) {
+        k.scores = kv16 ? att_scores16_x86 : att_scores32_x86;
+        k.values = kv16 ? att_values16_x86 : att_values32_x86;
+    }
+    return k;
+}
+
+hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa)
+{
+    bool v = isa == HC1_ISA_AVX512;
+    if (isa != HC1_ISA_AVX2 && isa != HC1_ISA_AVX512) {
+        return NULL;
+    }
+    switch (wtype) {
+    case GGML_F32:
+        return v ? dot_f32_z : dot_f32_avx2;
+    case GGML_F16:
+        return v ? dot_f16_z : dot_f16_avx2;
+    case GGML_BF16:
+        return v ? dot_bf16_z : dot_bf16_avx2;
+    case GGML_Q8_0:
+        return v ? dot_q8_0_z : dot_q8_0_avx2;
+    case GGML_Q4_0:
+        return v ? dot_q4_0_z : dot_q4_0_avx2;
+    case GGML_Q4_K:
+        return v ? dot_q4_K_vnni : dot_q4_K_avx2;
+    case GGML_Q6_K:
+        return v ? dot_q6_K_vnni : dot_q6_K_avx2;
+    default:
+        return NULL;
+    }
+}
+
+#else
+
+hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa)
+{
+    (void)wtype;
+    (void)isa;
+    return NULL;
+}
+
+hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
+{
+    hc1_att_kernels k = { NULL, NULL };
+    (void)kv16;
+    (void)isa;
+    return k;
+}
+
+#endif

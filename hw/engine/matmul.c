@@ -1,0 +1,153 @@
+/*
+ * Threaded matrix-vector products over the weight rows.
+ *
+ * The activations are converted once per matmul to the weight format's
+ * activation type; then each thread takes chunks of weight rows and,
+ * for each row, runs the kernel over the tokens in groups of
+ * HC1_MAX_COLS while the row is hot in L1. A row's result depends only
+ * on that row and that token, so the result is the same for any thread
+ * count, chunking or batch.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "engine_int.h"
+
+#include <stdlib.h>
+
+#define ROW_CHUNK 16
+
+typedef struct mm_job {
+    const hc1_mm *mm;
+    int n_mm;
+    uint32_t T;
+    const void *act[3];     /* converted input of each matmul */
+    size_t act_stride[3];
+    hc1_dot_fn fn[3];
+    uint64_t rows_before[4];
+} mm_job;
+
+typedef struct conv_job {
+    const float *x;
+    uint64_t n;
+    uint32_t T;
+    uint32_t type;
+    uint8_t *dst;
+    size_t stride;
+} conv_job;
+
+static void conv_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
+{
+    conv_job *j = arg;
+    (void)ith;
+    for (uint32_t t = b; t < e; t++) {
+        hc1_act_convert(j->type, j->x + (size_t)t * j->n,
+                        j->dst + (size_t)t * j->stride, j->n);
+    }
+}
+
+static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
+{
+    mm_job *j = arg;
+    (void)ith;
+
+    uint64_t r = r0;
+    while (r < r1) {
+        /* the matmul this row belongs to, and its rows in this chunk */
+        int k = 0;
+        while (r >= j->rows_before[k + 1]) {
+            k++;
+        }
+        uint64_t end = j->rows_before[k + 1] < r1 ? j->rows_before[k + 1]
+                                                   : r1;
+        const hc1_tensor *w = j->mm[k].w;
+        hc1_dot_fn fn = j->fn[k];
+        float *out = j->mm[k].out;
+        const void *xs[HC1_UBATCH];
+        for (uint32_t t = 0; t < j->T; t++) {
+            xs[t] = (const uint8_t *)j->act[k] + (size_t)t * j->act_stride[k];
+        }
+        for (; r < end; r++) {
+            uint64_t row = r - j->rows_before[k];
+            const uint8_t *wr = (const uint8_t *)w->data + row * w->row_bytes;
+            for (uint32_t t = 0; t < j->T; t += HC1_MAX_COLS) {
+                float res[HC1_MAX_COLS];
+                int nc = j->T - t < HC1_MAX_COLS ? (int)(j->T - t)
+                                                 : HC1_MAX_COLS;
+                fn(w->ne0, wr, &xs[t], nc, res);
+                for (int c = 0; c < nc; c++) {
+                    out[(size_t)(t + c) * w->ne1 + row] = res[c];
+                }
+            }
+        }
+    }
+}
+
+/* Converted copy of x in @type, cached in the scratch for this call. */
+static const void *convert(hc1_engine *e, const float *x, uint64_t n,
+                           uint32_t T, uint32_t type, size_t *stride)
+{
+    size_t rb = hc1_act_bytes(type, n);
+    /* round the stride so every column starts 64-byte aligned */
+    rb = (rb + 63) & ~(size_t)63;
+    size_t need = rb * T;
+    hc1_scratch *s = &e->s;
+    if (s->act_cap[type] < need) {
+        free(s->act[type]);
+        s->act[type] = aligned_alloc(64, need);
+        s->act_cap[type] = s->act[type] ? need : 0;
+        if (!s->act[type]) {
+            return NULL;
+        }
+    }
+    conv_job cj = { .x = x, .n = n, .T = T, .type = type,
+                    .dst = s->act[type], .stride = rb };
+    hc1_pool_for(e->pool, T, 1, conv_task, &cj);
+    *stride = rb;
+    return s->act[type];
+}
+
+hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
+                      const float *x, uint32_t T)
+{
+    mm_job j = { .mm = mm, .n_mm = n_mm, .T = T };
+    uint32_t done_types[3];
+    const void *done_act[3];
+    size_t done_stride[3];
+    int n_done = 0;
+
+    if (n_mm < 1 || n_mm > 3 || T == 0) {
+        return HC1_E_INVAL;
+    }
+    j.rows_before[0] = 0;
+    for (int k = 0; k < n_mm; k++) {
+        const hc1_tensor *w = mm[k].w;
+        uint32_t at = hc1_vec_dot_type(w->type);
+        int d;
+        j.fn[k] = hc1_dot_kernel(w->type);
+        if (!j.fn[k] || w->ne0 != mm[0].w->ne0) {
+            return HC1_E_INVAL;
+        }
+        for (d = 0; d < n_done && done_types[d] != at; d++) {
+        }
+        if (d == n_done) {
+            /* distinct types get distinct buffers: convert() caches by type */
+            done_types[d] = at;
+            done_act[d] = convert(e, x, w->ne0, T, at, &done_stride[d]);
+            if (!done_act[d]) {
+                return HC1_E_NOMEM;
+            }
+            n_done++;
+        }
+        j.act[k] = done_act[d];
+        j.act_stride[k] = done_stride[d];
+        j.rows_before[k + 1] = j.rows_before[k] + w->ne1;
+    }
+    /* chunks of rows: enough to share, big enough to amortise a claim */
+    uint64_t total = j.rows_before[n_mm];
+    uint32_t chunk = total / (8u * hc1_pool_size(e->pool)) + 1;
+    chunk = chunk < ROW_CHUNK ? ROW_CHUNK : chunk > 256 ? 256 : chunk;
+    hc1_pool_for(e->pool, (uint32_t)total, chunk, mm_task, &j);
+    return HC1_OK;
+}

@@ -1,0 +1,241 @@
+/*
+ * Weight formats: every dot-product kernel (portable and each SIMD level
+ * the CPU has) against the reference dequantisation, for F32, F16, BF16,
+ * Q8_0, Q4_0, Q4_K and Q6_K with random blocks; the f16 conversions; the
+ * activation quantisers; and batch invariance of the kernels (a column's
+ * result is bit-identical whatever the number of columns).
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "kernels.h"
+#include "quant.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+static int fails;
+
+/* A random f16 scale of moderate size (no inf/nan). */
+static uint16_t rand_scale(uint64_t *s, float mag)
+{
+    return hc1_f32_to_f16(mag * (0.25f + (trng(s) % 1000) / 1000.0f));
+}
+
+/* Random row of @n elements of @type into @w (row bytes). */
+static void rand_row(uint32_t type, void *w, uint64_t n, uint64_t *s)
+{
+    size_t rb = ggml_row_size(type, n);
+    uint8_t *b = w;
+    for (size_t i = 0; i < rb; i++) {
+        b[i] = (uint8_t)trng(s);
+    }
+    switch (type) {
+    case GGML_F32:
+        for (uint64_t i = 0; i < n; i++) {
+            ((float *)w)[i] = trng_normal(s);
+        }
+        break;
+    case GGML_F16:
+        for (uint64_t i = 0; i < n; i++) {
+            ((uint16_t *)w)[i] = hc1_f32_to_f16(trng_normal(s));
+        }
+        break;
+    case GGML_BF16:
+        for (uint64_t i = 0; i < n; i++) {
+            ((uint16_t *)w)[i] = (uint16_t)(f32_bits(trng_normal(s)) >> 16);
+        }
+        break;
+    case GGML_Q8_0:
+        for (uint64_t i = 0; i < n / 32; i++) {
+            ((blk_q8_0 *)w)[i].d = rand_scale(s, 0.01f);
+        }
+        break;
+    case GGML_Q4_0:
+        for (uint64_t i = 0; i < n / 32; i++) {
+            ((blk_q4_0 *)w)[i].d = rand_scale(s, 0.1f);
+        }
+        break;
+    case GGML_Q4_K:
+        for (uint64_t i = 0; i < n / 256; i++) {
+            ((blk_q4_K *)w)[i].d = rand_scale(s, 0.002f);
+            ((blk_q4_K *)w)[i].dmin = rand_scale(s, 0.002f);
+        }
+        break;
+    case GGML_Q6_K:
+        for (uint64_t i = 0; i < n / 256; i++) {
+            ((blk_q6_K *)w)[i].d = rand_scale(s, 0.001f);
+        }
+        break;
+    }
+}
+
+static double ref_dot(uint32_t wtype, const void *w, const void *act,
+                      uint64_t n)
+{
+    uint32_t at = hc1_vec_dot_type(wtype);
+    float *a = malloc(n * 4), *b = malloc(n * 4);
+    double acc = 0;
+    hc1_dequant_row(wtype, w, a, n);
+    if (at == GGML_Q8_0 || at == GGML_Q8_K) {
+        hc1_actq_view v = hc1_actq(act, at, n);
+        uint64_t bs = at == GGML_Q8_0 ? 32 : 256;
+        for (uint64_t i = 0; i < n; i++) {
+            b[i] = v.d[i / bs] * v.qs[i];
+        }
+    } else {
+        /* F32, and F16/BF16 kept as rounded f32 values */
+        memcpy(b, act, n * 4);
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        acc += (double)a[i] * b[i];
+    }
+    free(a);
+    free(b);
+    return acc;
+}
+
+static void test_type(uint32_t type)
+{
+    uint64_t seed = 42 + type;
+    const uint64_t sizes[] = { 256, 512, 2048, 5632 + 256 };
+    for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+        uint64_t n = sizes[si];
+        size_t rb = ggml_row_size(type, n);
+        uint32_t at = hc1_vec_dot_type(type);
+        void *w = malloc(rb);
+        float *x[HC1_MAX_COLS];
+        void *act[HC1_MAX_COLS];
+        rand_row(type, w, n, &seed);
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            x[c] = malloc(n * 4);
+            for (uint64_t i = 0; i < n; i++) {
+                x[c][i] = trng_normal(&seed) * (c + 1);
+            }
+            /* an outlier, as activations have */
+            x[c][(c * 77) % n] = 30.0f;
+            act[c] = aligned_alloc(64, (hc1_act_bytes(at, n) + 63) & ~63ul);
+            hc1_act_convert(at, x[c], act[c], n);
+        }
+        for (int isa = 0; isa <= HC1_ISA_AVX512; isa++) {
+            hc1_dot_fn fn = hc1_dot_kernel_isa(type, (hc1_isa)isa);
+            if (!fn) {
+                continue;
+            }
+            float all[HC1_MAX_COLS];
+            fn(n, w, (const void *const *)act, HC1_MAX_COLS, all);
+            for (int c = 0; c < HC1_MAX_COLS; c++) {
+                double r = ref_dot(type, w, act[c], n);
+                double mag = 0;
+                /* scale of the terms: sum of |products| bound */
+                float *a = malloc(n * 4);
+                hc1_dequant_row(type, w, a, n);
+                for (uint64_t i = 0; i < n; i++) {
+                    mag += fabs(a[i] * x[c][i]);
+                }
+                free(a);
+                double err = fabs(all[c] - r);
+                if (err > 1e-5 * mag + 1e-6) {
+                    fprintf(stderr, "%s n=%llu isa=%s col %d: %.9g vs ref "
+                            "%.9g (err %.3g, scale %.3g)\n",
+                            ggml_traits(type)->name, (unsigned long long)n,
+                            hc1_isa_name((hc1_isa)isa), c, all[c], r, err,
+                            mag);
+                    fails++;
+                }
+                /* batch invariance: this column alone, or in a group */
+                for (int nc = 1; nc <= HC1_MAX_COLS - c; nc++) {
+                    float part[HC1_MAX_COLS];
+                    fn(n, w, (const void *const *)&act[c], nc, part);
+                    if (memcmp(&part[0], &all[c], 4)) {
+                        fprintf(stderr, "%s isa=%s: column %d differs when "
+                                "run in a group of %d\n",
+                                ggml_traits(type)->name,
+                                hc1_isa_name((hc1_isa)isa), c, nc);
+                        fails++;
+                    }
+                }
+            }
+        }
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            free(x[c]);
+            free(act[c]);
+        }
+        free(w);
+    }
+}
+
+static void test_f16(void)
+{
+    /* every half round-trips; f32 -> f16 rounds to nearest even */
+    for (uint32_t h = 0; h < 65536; h++) {
+        float f = hc1_f16_to_f32_slow((uint16_t)h);
+        if (isnan(f)) {
+            continue;
+        }
+        if (hc1_f32_to_f16(f) != h) {
+            fprintf(stderr, "f16 %04x does not round-trip\n", h);
+            fails++;
+            break;
+        }
+    }
+    CHECK(hc1_f32_to_f16(1.0f + 0x1p-11f) == 0x3c00);  /* tie to even */
+    CHECK(hc1_f32_to_f16(1.0f + 0x1p-11f + 0x1p-20f) == 0x3c01);
+    CHECK(hc1_f32_to_f16(65520.0f) == 0x7c00);
+    CHECK(hc1_f32_to_f16(65519.0f) == 0x7bff);
+    CHECK(hc1_f32_to_f16(0x1p-25f) == 0x0000);          /* tie to even 0 */
+    CHECK(hc1_f32_to_f16(0x1.8p-25f) == 0x0001);
+}
+
+static void test_actq(void)
+{
+    /* Q8_0 and Q8_K activations reproduce x within half a step */
+    uint64_t s = 7;
+    float x[512];
+    uint8_t buf[2048];
+    for (int i = 0; i < 512; i++) {
+        x[i] = trng_normal(&s);
+    }
+    hc1_act_convert(GGML_Q8_K, x, buf, 512);
+    hc1_actq_view v = hc1_actq(buf, GGML_Q8_K, 512);
+    for (int i = 0; i < 512; i++) {
+        CHECK(fabsf(v.d[i / 256] * v.qs[i] - x[i]) <=
+              0.5f * fabsf(v.d[i / 256]) * 1.0001f);
+    }
+    for (int j = 0; j < 32; j++) {
+        int sum = 0;
+        for (int l = 0; l < 16; l++) {
+            sum += v.qs[j * 16 + l];
+        }
+        CHECK(sum == v.bsum[j]);
+    }
+    /* same quants as the block-layout quantiser */
+    blk_q8_K kb[2];
+    hc1_quant_row_q8_K(x, kb, 512);
+    CHECK(memcmp(kb[0].qs, v.qs, 256) == 0 && kb[0].d == v.d[0]);
+    blk_q8_0 b0[16];
+    hc1_quant_row_q8_0(x, b0, 512);
+    hc1_act_convert(GGML_Q8_0, x, buf, 512);
+    v = hc1_actq(buf, GGML_Q8_0, 512);
+    for (int i = 0; i < 16; i++) {
+        CHECK(memcmp(b0[i].qs, v.qs + 32 * i, 32) == 0);
+        CHECK(f16_to_f32(b0[i].d) == v.d[i]);
+    }
+}
+
+int main(void)
+{
+    hc1_quant_init();
+    test_f16();
+    test_actq();
+    const uint32_t types[] = { GGML_F32, GGML_F16, GGML_BF16, GGML_Q8_0,
+                               GGML_Q4_0, GGML_Q4_K, GGML_Q6_K };
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        test_type(types[i]);
+    }
+    printf("kernels: best ISA %s\n", hc1_isa_name(hc1_isa_best()));
+    printf("%d passed, %d failed\n", fails ? 0 : 1, fails ? 1 : 0);
+    return fails ? 1 : 0;
+}
