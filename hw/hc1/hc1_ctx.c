@@ -377,8 +377,19 @@ static uint16_t hc1_cmd_cancel(Hc1State *s, Hc1Ctx *c, uint32_t *dw0)
             n++;
         }
     }
+    if (!QTAILQ_EMPTY(&e->out)) {
+        /* A finished decode whose records wait for ring space: stop too. */
+        QTAILQ_FOREACH(op, &e->done, next) {
+            if (op->type == HC1_OP_DECODE && op->sc == HC1_SC_SUCCESS) {
+                op->sc = HC1_SC_ABORTED;
+                op->dw1 = HC1_STOP_CANCELLED;
+                n++;
+            }
+        }
+    }
     qemu_cond_signal(&s->wcond);
     qemu_mutex_unlock(&s->wlock);
+    qemu_bh_schedule(s->stream_bh);
     trace_hc1_ctx_cancel(c->id, n);
     *dw0 = n;
     return HC1_SC_SUCCESS;

@@ -62,7 +62,7 @@ typedef int32_t hc1_s32;
  * status codes that an older driver never uses.
  */
 #define HC1_IFACE_MAJOR         1
-#define HC1_IFACE_MINOR         0
+#define HC1_IFACE_MINOR         1
 #define HC1_IFACE_VERSION       ((HC1_IFACE_MAJOR << 16) | HC1_IFACE_MINOR)
 #define HC1_VERSION_MAJOR_SHIFT 16
 #define HC1_VERSION_MINOR_MASK  0xffffu
@@ -77,7 +77,7 @@ typedef int32_t hc1_s32;
 #define HC1_BAR_REGS            0       /* 64-bit, registers */
 #define HC1_BAR_REGS_SIZE       0x4000u
 #define HC1_BAR_DB              2       /* 64-bit, doorbells */
-#define HC1_BAR_MSIX            4       /* 64-bit, MSI-X table and PBA */
+#define HC1_BAR_MSIX            4       /* 32-bit, MSI-X table and PBA */
 
 /* Queue limits. Queue 0 is the admin queue pair. */
 #define HC1_MAX_IO_QUEUES       16
@@ -512,6 +512,15 @@ struct hc1_cqe {
 };
 HC1_ASSERT_SIZE(struct hc1_cqe, 16);
 HC1_ASSERT_OFF(struct hc1_cqe, status, 14);
+
+/*
+ * The device writes bytes 0-11 of an entry first and the last dword (cid,
+ * status and phase) after them, so a host that reads the status word,
+ * sees the new phase, and only then (after a read barrier) reads the rest
+ * never sees a torn entry.
+ */
+#define HC1_CQE_LAST_DW_OFFSET  12
+HC1_ASSERT_OFF(struct hc1_cqe, cid, HC1_CQE_LAST_DW_OFFSET);
 
 #define HC1_CQE_PHASE           0x1u
 #define HC1_CQE_SC_SHIFT        1

@@ -95,6 +95,7 @@ static void hc1_cq_drain(Hc1State *s, uint16_t cqid)
 
     while (cq->valid && (e = QTAILQ_FIRST(&cq->pending))) {
         struct hc1_cqe cqe;
+        uint64_t entry;
 
         if ((cq->tail + 1) % cq->size == cq->head) {
             trace_hc1_cq_full(cqid);
@@ -107,9 +108,17 @@ static void hc1_cq_drain(Hc1State *s, uint16_t cqid)
         cqe.sq_id = cpu_to_le16(e->sqid);
         cqe.cid = cpu_to_le16(e->cid);
         cqe.status = cpu_to_le16((e->sc << HC1_CQE_SC_SHIFT) | cq->phase);
-        if (!hc1_dma_write_raw(s, cq->base +
-                               (uint64_t)cq->tail * sizeof(cqe),
-                               &cqe, sizeof(cqe))) {
+        /*
+         * The last dword (cid and the status with the phase tag) goes
+         * last: a host polling the phase must never see a new phase with
+         * old contents. pci_dma_write() orders the two writes (it issues
+         * a full barrier before each access).
+         */
+        entry = cq->base + (uint64_t)cq->tail * sizeof(cqe);
+        if (!hc1_dma_write_raw(s, entry, &cqe, HC1_CQE_LAST_DW_OFFSET) ||
+            !hc1_dma_write_raw(s, entry + HC1_CQE_LAST_DW_OFFSET,
+                               (uint8_t *)&cqe + HC1_CQE_LAST_DW_OFFSET,
+                               sizeof(cqe) - HC1_CQE_LAST_DW_OFFSET)) {
             /* The completion is lost; the guest broke its own queue. */
             hc1_log_error(s, HC1_ERR_CQ_POST, HC1_SEV_COMMAND,
                           HC1_SC_DATA_XFER_ERROR, e->sqid, e->cid, 0,

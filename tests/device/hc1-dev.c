@@ -51,6 +51,7 @@ Hc1Dev *hc1t_open(const char *qemu, const char *rom, const char *dev_opts)
     }
     qtc_pci_map_bar64(d->q, d->devfn, 0x10, HC1T_BAR0);
     qtc_pci_map_bar64(d->q, d->devfn, 0x18, HC1T_BAR2);
+    /* BAR4 (MSI-X) is a 32-bit BAR: the high half lands on BAR5, unused. */
     qtc_pci_map_bar64(d->q, d->devfn, 0x20, HC1T_BAR4);
     d->mem_next = HC1T_RAM_BASE;
     d->msi_page = hc1t_alloc(d, 4096, 4096);

@@ -208,6 +208,37 @@ static void test_greedy_stream(void)
               "the same seed gives the same tokens");
     }
 
+    /* Telemetry follows the work. */
+    {
+        uint32_t maxp = 0;
+        uint16_t tcid;
+        Hc1TCtx c;
+
+        CHECK(hc1t_rd(d, HC1_REG_TOK_DECODED_LO) >= 40 &&
+              hc1t_rd(d, HC1_REG_TOK_PREFILLED_LO) >= 12 &&
+              (hc1t_rd(d, HC1_REG_BUSY_US_LO) |
+               hc1t_rd(d, HC1_REG_BUSY_US_HI)) != 0,
+              "token counters (%u decoded, %u prefilled) and busy time",
+              hc1t_rd(d, HC1_REG_TOK_DECODED_LO),
+              hc1t_rd(d, HC1_REG_TOK_PREFILLED_LO));
+        hc1t_ctx_create(d, 2, 256, 256, false, 0, 0, &c);
+        hc1t_prefill(d, &c, t, 6, NULL);
+        hc1t_decode_params(&p, 240);
+        tcid = hc1t_decode_submit(d, &c, &p);
+        for (int i = 0; i < 20000 && !hc1t_wait(d, 2, tcid, &cqe, 0); i++) {
+            uint32_t pw;
+
+            qtc_clock_step(d->q, 10 * 1000 * 1000);
+            pw = hc1t_rd(d, HC1_REG_POWER_MW);
+            maxp = pw > maxp ? pw : maxp;
+            hc1t_stream_read(d, &c, rec, 512);
+        }
+        CHECK(maxp > HC1_POWER_IDLE_MW && maxp <= HC1_POWER_MAX_MW,
+              "board power rises above idle while decoding (%u mW)", maxp);
+        CHECK(hc1t_rd(d, HC1_REG_ENERGY_MJ_LO) > 0, "energy accumulates");
+        hc1t_ctx_cmd(d, &c, HC1_IO_DESTROY_CONTEXT, 0, NULL);
+    }
+
     /* Parameter checks. */
 #define BAD_DECODE(expr, sc, what) do { \
         hc1t_decode_params(&p, 4); \
@@ -388,7 +419,7 @@ static void test_stream_flow(void)
     hc1t_ctx_create(d, 2, 128, 8, false, 4, 0, &b);
     hc1t_prefill(d, &b, t, 6, NULL);
     (void)hc1t_msi_take(d, 2);
-    hc1t_decode_params(&p, 40);
+    hc1t_decode_params(&p, 100);    /* more than ring + card buffer */
     cid = hc1t_decode_submit(d, &b, &p);
     for (int i = 0; i < 2000 && qtc_readl(d->q, b.ctl) != 7; i++) {
         usleep(1000);
@@ -403,10 +434,32 @@ static void test_stream_flow(void)
         qtc_clock_step(d->q, 2 * 1000 * 1000);
     }
     CHECK(hc1t_sc(&cqe) == HC1_SC_ABORTED &&
-          (cqe.dw1 & 0xff) == HC1_STOP_CANCELLED && cqe.dw0 < 40,
+          (cqe.dw1 & 0xff) == HC1_STOP_CANCELLED && cqe.dw0 < 100,
           "the decode completes ABORTED after %u tokens", cqe.dw0);
     CHECK(hc1t_ctx_cmd(d, &b, HC1_IO_CANCEL, 0, &cqe) == 0 && cqe.dw0 == 0,
           "CANCEL with nothing running: 0 aborted");
+
+    /* A ring head out of range: the ring counts as full; cancel works. */
+    {
+        Hc1TCtx c;
+
+        hc1t_ctx_create(d, 1, 128, 16, false, 0, 0, &c);
+        hc1t_prefill(d, &c, t, 6, NULL);
+        qtc_writel(d->q, c.ctl + 4, 1000);
+        hc1t_decode_params(&p, 40);
+        cid = hc1t_decode_submit(d, &c, &p);
+        for (int i = 0; i < 2000 && qtc_readl(d->q, c.ctl) != 15; i++) {
+            usleep(1000);
+        }
+        qtc_clock_step(d->q, 5 * 1000 * 1000);
+        CHECK(qtc_readl(d->q, c.ctl) == 15 && !hc1t_cq_peek(d, 1),
+              "ring head 1000 of 16: the decode waits at 15 records");
+        hc1t_ctx_cmd(d, &c, HC1_IO_CANCEL, 0, NULL);
+        CHECK(hc1t_wait(d, 1, cid, &cqe, 10000) &&
+              hc1t_sc(&cqe) == HC1_SC_ABORTED,
+              "and CANCEL ends it without the guest reading a record");
+        hc1t_ctx_cmd(d, &c, HC1_IO_DESTROY_CONTEXT, 0, NULL);
+    }
 
     /* Coalescing by time: threshold 1000, timeout 500 us. */
     {

@@ -86,6 +86,27 @@ static void test_identity(const char *qemu, const char *rom)
     CHECK((v & 0xff) == HC1_PCI_REVISION, "revision %d", v & 0xff);
     CHECK(has_pcie_cap(q, devfn), "a PCI Express capability");
 
+    /* BAR2 (doorbells) and BAR4 (MSI-X) are 64-bit memory BARs too. */
+    qtc_pci_cfg_writel(q, devfn, 0x18, 0xffffffff);
+    v = qtc_pci_cfg_readl(q, devfn, 0x18);
+    CHECK((v & 0x7) == 0x4 && ~(v & ~0xfu) + 1 == HC1_BAR_DB_SIZE,
+          "BAR2: 64-bit, 128 KiB of doorbells");
+    qtc_pci_cfg_writel(q, devfn, 0x20, 0xffffffff);
+    v = qtc_pci_cfg_readl(q, devfn, 0x20);
+    CHECK((v & 0x7) == 0x0 && ~(v & ~0xfu) + 1 >= 17 * 16,
+          "BAR4: 32-bit memory, room for the MSI-X table");
+    {
+        int cap = qtc_pci_find_cap(q, devfn, 0x11);
+        uint32_t hdr = cap ? qtc_pci_cfg_readl(q, devfn, cap) : 0;
+        uint32_t tbl = cap ? qtc_pci_cfg_readl(q, devfn, cap + 4) : 0;
+
+        CHECK(cap && ((hdr >> 16) & 0x7ff) + 1 == HC1_MSIX_VECTORS &&
+              (tbl & 7) == HC1_BAR_MSIX,
+              "MSI-X: %d vectors, table in BAR4", HC1_MSIX_VECTORS);
+    }
+    CHECK((qtc_pci_cfg_readl(q, devfn, 0x3c) >> 8 & 0xff) == 1,
+          "interrupt pin INTA");
+
     /* BAR0 is a 64-bit memory BAR of HC1_BAR_REGS_SIZE bytes. */
     qtc_pci_cfg_writel(q, devfn, PCI_BAR0, 0xffffffff);
     v = qtc_pci_cfg_readl(q, devfn, PCI_BAR0);
@@ -102,6 +123,43 @@ static void test_identity(const char *qemu, const char *rom)
           qtc_readl(q, BAR0_ADDR + HC1_REG_ROM_SIZE_HI) ==
           (uint32_t)((uint64_t)st.st_size >> 32),
           "ROM size is the model file's size (%lld)", (long long)st.st_size);
+
+    /* MODEL_ID is the SHA-256 of the ROM file, once boot is done. */
+    for (int i = 0; i < 60000; i++) {
+        v = qtc_readl(q, BAR0_ADDR + HC1_REG_BOOT_STATUS) & HC1_BOOT_STAGE_MASK;
+        if (v == HC1_BOOT_READY || v == HC1_BOOT_FAILED) {
+            break;
+        }
+        usleep(1000);
+    }
+    CHECK(v == HC1_BOOT_READY, "BOOT_STATUS reaches READY");
+    {
+        char cmd[4200], want[65] = "", got[65] = "";
+        FILE *f;
+
+        snprintf(cmd, sizeof(cmd), "sha256sum '%s'", rom);
+        f = popen(cmd, "r");
+        if (f) {
+            if (fscanf(f, "%64s", want) != 1) {
+                want[0] = 0;
+            }
+            pclose(f);
+        }
+        for (int i = 0; i < HC1_ID_WORDS; i++) {
+            uint32_t w = qtc_readl(q, BAR0_ADDR + HC1_REG_MODEL_ID(i));
+
+            for (int j = 0; j < 4; j++) {
+                sprintf(got + 8 * i + 2 * j, "%02x", (w >> (8 * j)) & 0xff);
+            }
+        }
+        CHECK(want[0] && !strcmp(want, got), "MODEL_ID is the ROM's SHA-256 "
+              "(%.16s...)", got);
+    }
+    CHECK(qtc_readl(q, BAR0_ADDR + HC1_REG_N_VOCAB) > 0, "N_VOCAB %u",
+          qtc_readl(q, BAR0_ADDR + HC1_REG_N_VOCAB));
+    CHECK(qtc_readl(q, BAR0_ADDR + HC1_REG_TOKBLOB_SIZE) > 96,
+          "a tokenizer blob of %u bytes",
+          qtc_readl(q, BAR0_ADDR + HC1_REG_TOKBLOB_SIZE));
 
     CHECK(qtc_readl(q, BAR0_ADDR + HC1_REG_SCRATCH) == 0, "scratch resets to 0");
     qtc_writel(q, BAR0_ADDR + HC1_REG_SCRATCH, 0xa5a55a5a);

@@ -459,6 +459,7 @@ static void test_selftest_irq(void)
 static void test_dma_pointers(void)
 {
     Hc1Dev *d = hc1t_open(qemu, rom, NULL);
+    struct hc1_cqe cqe_g;
     struct hc1_sqe sqe;
     struct hc1_sgl_desc sgl[4];
     uint64_t buf, seg;
@@ -500,6 +501,48 @@ static void test_dma_pointers(void)
     sqe.dptr1 = buf;
     sqe.dptr2 = buf;            /* two PRPs on the same page */
     CHECK(hc1t_cmd(d, 0, &sqe, NULL) == 0, "overlapping PRPs are allowed");
+
+    /* PRP lists: shared pages, a chain that loops, bad entries. */
+    {
+        uint64_t data = hc1t_alloc(d, 4096, 4096);
+        uint64_t l1 = hc1t_alloc(d, 4096, 4096);
+        uint64_t l2 = hc1t_alloc(d, 4096, 4096);
+        uint64_t e[512];
+        uint32_t size, len;
+
+        hc1t_sqe_init(&sqe, HC1_ADM_GET_TOKENIZER);
+        hc1t_cmd(d, 0, &sqe, &cqe_g);
+        size = cqe_g.dw0;
+        len = size > (4u << 20) ? (4u << 20) : size;
+        len &= ~4095u;
+        for (int i = 0; i < 512; i++) {
+            e[i] = data;
+        }
+        e[511] = l2;                    /* L2's last entry: itself */
+        qtc_memwrite(d->q, l2, e, sizeof(e));
+        e[0] = data;
+        e[1] = l2;
+        qtc_memwrite(d->q, l1 + 4096 - 16, e, 16);
+        hc1t_sqe_init(&sqe, HC1_ADM_GET_TOKENIZER);
+        sqe.dptr1 = data;
+        sqe.dptr2 = l1 + 4096 - 16;     /* two entries left in this page */
+        sqe.cdw13 = len;
+        CHECK(len < 8192 || hc1t_cmd(d, 0, &sqe, NULL) == 0,
+              "%u bytes through a PRP chain that loops on itself, every "
+              "entry the same page: bounded by the length, succeeds", len);
+        e[0] = data + 8;
+        qtc_memwrite(d->q, l1 + 4096 - 16, e, 16);
+        CHECK(len < 8192 || hc1t_cmd(d, 0, &sqe, NULL) == HC1_SC_INVALID_PRP,
+              "a PRP list entry with an offset: INVALID_PRP");
+        sqe.dptr2 = 0x10000000000ull;
+        CHECK(len < 8192 || hc1t_cmd(d, 0, &sqe, NULL) ==
+              HC1_SC_DATA_XFER_ERROR,
+              "a PRP list in unmapped memory: DATA_XFER_ERROR");
+        sqe.dptr2 = HC1T_BAR2;
+        CHECK(len < 8192 || hc1t_cmd(d, 0, &sqe, NULL) ==
+              HC1_SC_DATA_XFER_ERROR,
+              "a PRP list in the card's doorbell BAR: DATA_XFER_ERROR");
+    }
 
     /* SGL: one data block, a segment, a chained segment. */
     memset(sgl, 0, sizeof(sgl));
