@@ -181,9 +181,9 @@ hc1_status hc1_decode_batch(hc1_engine *e, hc1_ctx *const *ctxs,
 typedef struct hc1_sampling {
     float temperature;       /* 0: greedy (ties to the lowest id) */
     uint32_t top_k;          /* 0: off */
-    float top_p;             /* 1: off */
+    float top_p;             /* 1 (or 0): off */
     float min_p;             /* 0: off */
-    float repeat_penalty;    /* 1: off */
+    float repeat_penalty;    /* 1 (or 0): off */
     uint32_t repeat_last_n;  /* window for the penalty */
     uint64_t seed;
     uint32_t n_top_logprobs; /* 0..HC1_MAX_TOP_LOGPROBS */
@@ -203,6 +203,7 @@ typedef struct hc1_token_out {
  * distribution), temperature, then one draw keyed by (seed, stream_id,
  * position). logprob / top_logprobs are of the penalised logits before
  * truncation and temperature. HC1_E_STATE when there are no logits.
+ * A zero-initialised hc1_sampling is greedy with every filter off.
  */
 hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out);
 /* Greedy, no penalty, top_p 1, repeat_last_n 64. */
@@ -210,7 +211,8 @@ void hc1_sampling_default(hc1_sampling *s);
 /* The counter-based generator: 64 random bits for (seed, stream, pos). */
 uint64_t hc1_rng_u64(uint64_t seed, uint64_t stream, uint64_t pos);
 
-/* The last logits of a context (n_vocab floats), for tests and tools. */
+/* The last logits of a context (n_vocab floats), for tests and tools;
+ * NULL before the first prefill and after a truncation. */
 const float *hc1_ctx_logits(const hc1_ctx *c);
 
 #ifdef __cplusplus

@@ -329,3 +329,9 @@ hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
     k.values = kv16 ? att_values_ref16 : att_values_ref32;
     return k;
 }
+
+hc1_dot2_fn hc1_dot2_kernel(uint32_t wtype)
+{
+    hc1_isa isa = hc1_isa_current();
+    return isa == HC1_ISA_PORTABLE ? NULL : hc1_dot2_kernel_x86(wtype, isa);
+}

@@ -68,6 +68,15 @@ static inline hc1_actq_view hc1_actq(const void *buf, uint32_t act_type,
 typedef void (*hc1_dot_fn)(uint64_t n, const void *w,
                            const void *const *x, int ncols, float *out);
 
+/*
+ * Two-row kernels: rows @w and @w + @row_bytes (nr = 1 or 2) against
+ * the same columns; out[r * HC1_MAX_COLS + c]. A row's result is
+ * bit-identical whether it runs alone or paired, and whatever nc is.
+ */
+typedef void (*hc1_dot2_fn)(uint64_t n, const void *w, size_t row_bytes,
+                            int nr, const void *const *x, int nc,
+                            float *out);
+
 typedef enum hc1_isa {
     HC1_ISA_PORTABLE = 0,
     HC1_ISA_AVX2,
@@ -76,6 +85,9 @@ typedef enum hc1_isa {
 
 /* Best kernel for a weight type on this CPU (NULL if unsupported). */
 hc1_dot_fn hc1_dot_kernel(uint32_t wtype);
+/* The two-row kernel for the level in force, or NULL. */
+hc1_dot2_fn hc1_dot2_kernel(uint32_t wtype);
+hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa);
 /* A kernel at a given ISA level, for tests (NULL if not available). */
 hc1_dot_fn hc1_dot_kernel_isa(uint32_t wtype, hc1_isa isa);
 hc1_isa hc1_isa_best(void);

@@ -15,6 +15,27 @@
 #define KCAT(a, b) KCAT2(a, b)
 #define KFN(name) KCAT(name, KSUF)
 #define KATTR __attribute__((target(KTARGET), unused))
+#define KBODY static inline __attribute__((always_inline, target(KTARGET)))
+
+/*
+ * One instance per column count: with nc a compile-time constant the
+ * compiler keeps every column's accumulators in registers.
+ */
+#define KDISPATCH(NAME)                                                     \
+static KATTR void KFN(NAME)(uint64_t n, const void *w,                      \
+                            const void *const *x, int nc, float *out)       \
+{                                                                           \
+    switch (nc) {                                                           \
+    case 1: KFN(NAME##body_)(n, w, x, 1, out); break;                       \
+    case 2: KFN(NAME##body_)(n, w, x, 2, out); break;                       \
+    case 3: KFN(NAME##body_)(n, w, x, 3, out); break;                       \
+    case 4: KFN(NAME##body_)(n, w, x, 4, out); break;                       \
+    case 5: KFN(NAME##body_)(n, w, x, 5, out); break;                       \
+    case 6: KFN(NAME##body_)(n, w, x, 6, out); break;                       \
+    case 7: KFN(NAME##body_)(n, w, x, 7, out); break;                       \
+    default: KFN(NAME##body_)(n, w, x, 8, out); break;                      \
+    }                                                                       \
+}
 
 static inline KATTR float KFN(hsum8_)(__m256 v)
 {
@@ -37,8 +58,9 @@ static inline KATTR int KFN(hsumi8_)(__m256i v)
 /* ---- float formats: 32 elements per step, 4 accumulators ---------- */
 
 #define FLOAT_KERNEL(NAME, LOADW, LOADX)                                    \
-static KATTR void KFN(NAME)(uint64_t n, const void *w, const void *const *x,\
-                            int nc, float *out)                             \
+KBODY void KFN(NAME##body_)(uint64_t n, const void *w,                      \
+                            const void *const *x, const int nc,             \
+                            float *out)                                     \
 {                                                                           \
     __m256 acc[HC1_MAX_COLS][4];                                            \
     uint64_t i = 0;                                                         \
@@ -84,16 +106,19 @@ static KATTR void KFN(NAME)(uint64_t n, const void *w, const void *const *x,\
 #define TAILW(p, j) (((const float *)(p))[j])
 #define TAILX(p, j) (((const float *)(p))[j])
 FLOAT_KERNEL(dot_f32_, LD_F32, LD_F32)
+KDISPATCH(dot_f32_)
 #undef TAILW
 #undef TAILX
 #define TAILW(p, j) f16_to_f32(((const uint16_t *)(p))[j])
 #define TAILX(p, j) (((const float *)(p))[j])
 FLOAT_KERNEL(dot_f16_, LD_F16, LD_F32)
+KDISPATCH(dot_f16_)
 #undef TAILW
 #undef TAILX
 #define TAILW(p, j) bf16_to_f32(((const uint16_t *)(p))[j])
 #define TAILX(p, j) (((const float *)(p))[j])
 FLOAT_KERNEL(dot_bf16_, LD_BF16, LD_F32)
+KDISPATCH(dot_bf16_)
 #undef TAILW
 #undef TAILX
 
@@ -108,8 +133,9 @@ static inline KATTR float KFN(h2f_)(uint16_t h)
  * Two blocks per step into two accumulators, so the FMA latency chain
  * does not bound the loop; the odd block count ends in accumulator 0.
  */
-static KATTR void KFN(dot_q8_0_)(uint64_t n, const void *w,
-                                 const void *const *x, int nc, float *out)
+KBODY void KFN(dot_q8_0_body_)(uint64_t n, const void *w,
+                                   const void *const *x, const int nc,
+                                   float *out)
 {
     const blk_q8_0 *b = w;
     uint64_t nb = n / 32;
@@ -137,10 +163,13 @@ static KATTR void KFN(dot_q8_0_)(uint64_t n, const void *w,
     }
 }
 
+KDISPATCH(dot_q8_0_)
+
 /* ---- Q4_0 x Q8_0: nibbles minus 8, signed products ------------------ */
 
-static KATTR void KFN(dot_q4_0_)(uint64_t n, const void *w,
-                                 const void *const *x, int nc, float *out)
+KBODY void KFN(dot_q4_0_body_)(uint64_t n, const void *w,
+                                   const void *const *x, const int nc,
+                                   float *out)
 {
     const blk_q4_0 *b = w;
     uint64_t nb = n / 32;
@@ -172,6 +201,8 @@ static KATTR void KFN(dot_q4_0_)(uint64_t n, const void *w,
     }
 }
 
+KDISPATCH(dot_q4_0_)
+
 /* ---- Q4_K x Q8_K ------------------------------------------------------ */
 
 /*
@@ -194,8 +225,9 @@ static inline KATTR void KFN(q4k_unpack_)(const uint8_t *s, uint8_t *sm)
     memcpy(sm, o, 16);
 }
 
-static KATTR void KFN(dot_q4_K_)(uint64_t n, const void *w,
-                                 const void *const *x, int nc, float *out)
+KBODY void KFN(dot_q4_K_body_)(uint64_t n, const void *w,
+                                   const void *const *x, const int nc,
+                                   float *out)
 {
     const blk_q4_K *b = w;
     uint64_t nb = n / QK_K;
@@ -250,10 +282,13 @@ static KATTR void KFN(dot_q4_K_)(uint64_t n, const void *w,
     }
 }
 
+KDISPATCH(dot_q4_K_)
+
 /* ---- Q6_K x Q8_K ------------------------------------------------------ */
 
-static KATTR void KFN(dot_q6_K_)(uint64_t n, const void *w,
-                                 const void *const *x, int nc, float *out)
+KBODY void KFN(dot_q6_K_body_)(uint64_t n, const void *w,
+                                   const void *const *x, const int nc,
+                                   float *out)
 {
     const blk_q6_K *b = w;
     uint64_t nb = n / QK_K;
@@ -326,5 +361,9 @@ static KATTR void KFN(dot_q6_K_)(uint64_t n, const void *w,
     }
 }
 
+KDISPATCH(dot_q6_K_)
+
 #undef KFN
 #undef KATTR
+#undef KBODY
+#undef KDISPATCH

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #define ROW_CHUNK 16
+#define PF_BYTES 4608       /* prefetch distance (about 4 Q4_0 rows) */
 
 typedef struct mm_job {
     const hc1_mm *mm;
@@ -25,6 +26,7 @@ typedef struct mm_job {
     const void *act[3];     /* converted input of each matmul */
     size_t act_stride[3];
     hc1_dot_fn fn[3];
+    hc1_dot2_fn fn2[3];     /* two-row kernels where there are */
     uint64_t rows_before[4];
 } mm_job;
 
@@ -68,18 +70,44 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
         for (uint32_t t = 0; t < j->T; t++) {
             xs[t] = (const uint8_t *)j->act[k] + (size_t)t * j->act_stride[k];
         }
-        for (; r < end; r++) {
+        hc1_dot2_fn fn2 = j->fn2[k];
+        while (r < end) {
             uint64_t row = r - j->rows_before[k];
             const uint8_t *wr = (const uint8_t *)w->data + row * w->row_bytes;
-            for (uint32_t t = 0; t < j->T; t += HC1_MAX_COLS) {
-                float res[HC1_MAX_COLS];
-                int nc = j->T - t < HC1_MAX_COLS ? (int)(j->T - t)
-                                                 : HC1_MAX_COLS;
-                fn(w->ne0, wr, &xs[t], nc, res);
-                for (int c = 0; c < nc; c++) {
-                    out[(size_t)(t + c) * w->ne1 + row] = res[c];
+            /* pairs of rows share the activation loads; a row's result
+             * is the same alone or paired */
+            int nr = fn2 && r + 1 < end ? 2 : 1;
+            /*
+             * Prefetch the rows a few steps ahead: the weights are a
+             * file mapping in 4 KiB pages, where the hardware prefetcher
+             * stops at every page boundary, and decode streams them once.
+             */
+            {
+                size_t ahead = (PF_BYTES + w->row_bytes - 1) / w->row_bytes;
+                if (r + ahead + nr <= end) {
+                    const uint8_t *pf = wr + ahead * w->row_bytes;
+                    for (size_t o = 0; o < nr * w->row_bytes; o += 64) {
+                        __builtin_prefetch(pf + o, 0, 0);
+                    }
                 }
             }
+            for (uint32_t t = 0; t < j->T; t += HC1_MAX_COLS) {
+                float res[2 * HC1_MAX_COLS];
+                int nc = j->T - t < HC1_MAX_COLS ? (int)(j->T - t)
+                                                 : HC1_MAX_COLS;
+                if (fn2) {
+                    fn2(w->ne0, wr, w->row_bytes, nr, &xs[t], nc, res);
+                } else {
+                    fn(w->ne0, wr, &xs[t], nc, res);
+                }
+                for (int q = 0; q < nr; q++) {
+                    for (int c = 0; c < nc; c++) {
+                        out[(size_t)(t + c) * w->ne1 + row + q] =
+                            res[q * HC1_MAX_COLS + c];
+                    }
+                }
+            }
+            r += nr;
         }
     }
 }
@@ -126,6 +154,7 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
         uint32_t at = hc1_vec_dot_type(w->type);
         int d;
         j.fn[k] = hc1_dot_kernel(w->type);
+        j.fn2[k] = hc1_dot2_kernel(w->type);
         if (!j.fn[k] || w->ne0 != mm[0].w->ne0) {
             return HC1_E_INVAL;
         }

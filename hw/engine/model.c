@@ -421,7 +421,8 @@ static hc1_status bind_model(binder *b)
                     (unsigned long long)n_bound);
     }
 
-    /* the type of most matrices, and the byte total */
+    /* the type of most matrices (by count: the output head alone is
+     * often bigger than the rest), and the byte total */
     {
         uint64_t count[GGML_TYPE_MAX] = { 0 };
         uint32_t best = 0;
@@ -429,7 +430,7 @@ static hc1_status bind_model(binder *b)
             in->weight_bytes += gf->tensors[i].nbytes;
             if (gf->tensors[i].n_dims == 2 &&
                 gf->tensors[i].type < GGML_TYPE_MAX) {
-                count[gf->tensors[i].type] += gf->tensors[i].nbytes;
+                count[gf->tensors[i].type]++;
             }
         }
         for (uint32_t t = 0; t < GGML_TYPE_MAX; t++) {

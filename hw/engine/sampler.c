@@ -56,9 +56,9 @@ static int cand_cmp(const void *a, const void *b)
 static bool params_ok(const hc1_sampling *s)
 {
     return isfinite(s->temperature) && s->temperature >= 0.0f &&
-           s->top_p > 0.0f && s->top_p <= 1.0f &&
+           s->top_p >= 0.0f && s->top_p <= 1.0f &&
            s->min_p >= 0.0f && s->min_p <= 1.0f &&
-           isfinite(s->repeat_penalty) && s->repeat_penalty > 0.0f &&
+           isfinite(s->repeat_penalty) && s->repeat_penalty >= 0.0f &&
            s->n_top_logprobs <= HC1_MAX_TOP_LOGPROBS;
 }
 
@@ -79,6 +79,15 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
     if (!params_ok(s)) {
         return HC1_E_INVAL;
     }
+    /* a zero-initialised struct means greedy with every filter off */
+    hc1_sampling sp = *s;
+    if (sp.top_p == 0.0f) {
+        sp.top_p = 1.0f;
+    }
+    if (sp.repeat_penalty == 0.0f) {
+        sp.repeat_penalty = 1.0f;
+    }
+    s = &sp;
     if (!c->has_logits) {
         return HC1_E_STATE;
     }

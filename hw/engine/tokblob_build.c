@@ -9,6 +9,7 @@
 #include "model.h"
 #include "tokenizer/hc1_tokblob.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,25 +29,32 @@ static hc1_status terr(char *err, size_t errlen, const char *fmt, ...)
     return HC1_E_FORMAT;
 }
 
-/* GPT-2 byte-level mapping: code point -> byte, or -1. */
-static int unbyte(uint32_t cp)
+/*
+ * GPT-2 byte-level mapping: code point -> byte, or -1. Printable bytes
+ * stand for themselves; the other 68, in byte order, are U+0100..U+0143.
+ */
+static int16_t unbyte_tab[256 + 68];
+
+static void unbyte_init(void)
 {
-    if ((cp >= 33 && cp <= 126) || (cp >= 161 && cp <= 172) ||
-        (cp >= 174 && cp <= 255)) {
-        return (int)cp;
+    int k = 0;
+    for (int cp = 0; cp < 256 + 68; cp++) {
+        unbyte_tab[cp] = -1;
     }
-    if (cp >= 256 && cp < 256 + 68) {
-        uint32_t k = cp - 256;
-        /* the k-th byte outside the printable sets, in byte order */
-        for (int b = 0; b < 256; b++) {
-            bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) ||
-                             (b >= 174 && b <= 255);
-            if (!printable && k-- == 0) {
-                return b;
-            }
+    for (int b = 0; b < 256; b++) {
+        bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) ||
+                         (b >= 174 && b <= 255);
+        if (printable) {
+            unbyte_tab[b] = (int16_t)b;
+        } else {
+            unbyte_tab[256 + k++] = (int16_t)b;
         }
     }
-    return -1;
+}
+
+static int unbyte(uint32_t cp)
+{
+    return cp < 256 + 68 ? unbyte_tab[cp] : -1;
 }
 
 /* Decode byte-level text into raw bytes; false if it is not byte-level. */
@@ -165,6 +173,10 @@ hc1_status hc1_tokblob_build(const gguf_file *gf, uint32_t n_vocab,
 
     *blob = NULL;
     *len = 0;
+    {
+        static pthread_once_t once = PTHREAD_ONCE_INIT;
+        pthread_once(&once, unbyte_init);
+    }
     if (!kmodel || kmodel->type != GGUF_T_STRING) {
         return terr(err, errlen, "missing key tokenizer.ggml.model (string)");
     }

@@ -59,19 +59,46 @@ int main(void)
             x[k] = (float)(k % 13) - 6.0f;
         }
         size_t ab = (hc1_act_bytes(at, n) + 63) & ~(size_t)63;
-        uint8_t *act = aligned_alloc(64, ab * 4);
-        for (int c = 0; c < 4; c++) {
+        uint8_t *act = aligned_alloc(64, ab * 8);
+        for (int c = 0; c < 8; c++) {
             hc1_act_convert(at, x, act + c * ab, n);
+        }
+        for (int isa = HC1_ISA_AVX2; isa <= (int)hc1_isa_best(); isa++) {
+            hc1_dot2_fn f2 = hc1_dot2_kernel_x86(t, (hc1_isa)isa);
+            if (!f2) {
+                continue;
+            }
+            for (int nc = 1; nc <= 8; nc += 7) {
+                const void *xs[8];
+                float out[16];
+                double best = 1e9;
+                for (int c = 0; c < 8; c++) {
+                    xs[c] = act + (c % 4) * ab;
+                }
+                for (int rep = 0; rep < 5; rep++) {
+                    double t0 = now_s();
+                    for (uint64_t r = 0; r < rows; r += 2) {
+                        f2(n, w + r * rb, rb, 2, xs, nc, out);
+                    }
+                    double dt = now_s() - t0;
+                    best = dt < best ? dt : best;
+                }
+                printf("%-6s %-12s %4d %10.2f %10.2f  (2 rows)\n",
+                       ggml_traits(t)->name, hc1_isa_name((hc1_isa)isa), nc,
+                       rb * rows / best / 1e9, n * rows * nc / best / 1e9);
+            }
         }
         for (int isa = 0; isa <= HC1_ISA_AVX512; isa++) {
             hc1_dot_fn fn = hc1_dot_kernel_isa(t, (hc1_isa)isa);
             if (!fn) {
                 continue;
             }
-            for (int nc = 1; nc <= 4; nc += 3) {
-                const void *xs[4] = { act, act + ab, act + 2 * ab,
-                                      act + 3 * ab };
-                float out[4];
+            for (int nc = 1; nc <= 8; nc = nc == 1 ? 4 : nc * 2) {
+                const void *xs[8];
+                float out[8];
+                for (int c = 0; c < 8; c++) {
+                    xs[c] = act + c * ab;
+                }
                 double best = 1e9;
                 for (int rep = 0; rep < 5; rep++) {
                     double t0 = now_s();

@@ -375,8 +375,11 @@ static void test_sampling(void)
         differ += hc1_rng_u64(77, st, 7) != hc1_rng_u64(77, 3, 7);
     }
     CHECK(differ == 63);
-    /* bad parameters */
-    sp.top_p = 0.0f;
+    /* bad parameters; a zeroed struct is plain greedy */
+    hc1_sampling zero;
+    memset(&zero, 0, sizeof(zero));
+    CHECK(hc1_sample(c, &zero, &out) == HC1_OK);
+    sp.top_p = -0.5f;
     CHECK(hc1_sample(c, &sp, &out) == HC1_E_INVAL);
     sp.top_p = 1.0f;
     sp.n_top_logprobs = HC1_MAX_TOP_LOGPROBS + 1;

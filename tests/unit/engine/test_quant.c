@@ -159,6 +159,42 @@ static void test_type(uint32_t type)
                 }
             }
         }
+        /* two-row kernels: each row as the reference, alone or paired */
+        for (int isa = HC1_ISA_AVX2; isa <= HC1_ISA_AVX512; isa++) {
+            hc1_dot2_fn f2 = isa <= (int)hc1_isa_best() ?
+                             hc1_dot2_kernel_x86(type, (hc1_isa)isa) : NULL;
+            if (!f2) {
+                continue;
+            }
+            void *w2 = malloc(2 * rb);
+            memcpy(w2, w, rb);
+            rand_row(type, (uint8_t *)w2 + rb, n, &seed);
+            float pair[2 * HC1_MAX_COLS], one[2 * HC1_MAX_COLS];
+            f2(n, w2, rb, 2, (const void *const *)act, HC1_MAX_COLS, pair);
+            for (int r = 0; r < 2; r++) {
+                f2(n, (uint8_t *)w2 + r * rb, rb, 1,
+                   (const void *const *)act, 3, one);
+                for (int c = 0; c < HC1_MAX_COLS; c++) {
+                    double ref = ref_dot(type, (uint8_t *)w2 + r * rb,
+                                         act[c], n);
+                    double tol = 1e-4 * fabs(ref) + 1e-3;
+                    if (fabs(pair[r * HC1_MAX_COLS + c] - ref) > tol) {
+                        fprintf(stderr, "%s dot2 row %d col %d: %g vs %g\n",
+                                ggml_traits(type)->name, r, c,
+                                pair[r * HC1_MAX_COLS + c], ref);
+                        fails++;
+                    }
+                    if (c < 3 && memcmp(&one[c], &pair[r * HC1_MAX_COLS + c],
+                                        4)) {
+                        fprintf(stderr, "%s dot2 row %d col %d differs "
+                                "alone and paired\n",
+                                ggml_traits(type)->name, r, c);
+                        fails++;
+                    }
+                }
+            }
+            free(w2);
+        }
         for (int c = 0; c < HC1_MAX_COLS; c++) {
             free(x[c]);
             free(act[c]);
