@@ -78,7 +78,7 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
             float id = amax != 0.0f ? 127.0f / amax : 0.0f;
             d[i] = f16_to_f32(hc1_f32_to_f16(amax / 127.0f));
             for (int j = 0; j < 32; j++) {
-                qs[i * 32 + j] = (int8_t)rintf(v[j] * id);
+                qs[i * 32 + j] = hc1_round_i8(v[j] * id);
             }
         }
         bsums16(qs, (int16_t *)(p + n + (n / 32) * 4), n);
@@ -116,8 +116,7 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
             }
             float iscale = -127.0f / max;
             for (int j = 0; j < 256; j++) {
-                int q = (int)rintf(iscale * v[j]);
-                qs[i * 256 + j] = (int8_t)(q > 127 ? 127 : q);
+                qs[i * 256 + j] = hc1_round_i8(iscale * v[j]);
             }
             d[i] = 1.0f / iscale;
         }

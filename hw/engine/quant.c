@@ -307,7 +307,7 @@ void hc1_quant_row_q8_0(const float *x, blk_q8_0 *y, uint64_t n)
         float id = amax != 0.0f ? 127.0f / amax : 0.0f;
         y[i].d = hc1_f32_to_f16(d);
         for (int j = 0; j < QK8_0; j++) {
-            y[i].qs[j] = (int8_t)rintf(v[j] * id);
+            y[i].qs[j] = hc1_round_i8(v[j] * id);
         }
     }
 }
@@ -334,8 +334,7 @@ void hc1_quant_row_q8_K(const float *x, blk_q8_K *y, uint64_t n)
         }
         float iscale = -127.0f / max;
         for (int j = 0; j < QK_K; j++) {
-            int q = (int)rintf(iscale * v[j]);
-            y[i].qs[j] = (int8_t)(q > 127 ? 127 : q);
+            y[i].qs[j] = hc1_round_i8(iscale * v[j]);
         }
         for (int j = 0; j < QK_K / 16; j++) {
             int s = 0;

@@ -10,6 +10,7 @@
 #ifndef HC1_QUANT_H
 #define HC1_QUANT_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -84,6 +85,22 @@ bool hc1_weight_type_supported(uint32_t type);
 size_t ggml_row_size(uint32_t type, uint64_t n);
 
 /* ---- half precision (round to nearest even, like F16C) ----------- */
+
+/*
+ * Round an activation to int8 as the Q8 quantisers do (half to even),
+ * defined for every input: a model whose weights make an activation NaN
+ * or infinite must give NaN logits, not undefined behaviour (converting a
+ * NaN or an out-of-range float to an integer is undefined in C). NaN
+ * becomes 0; the block's scale, computed from the same values, carries
+ * the NaN or infinity into the result.
+ */
+static inline int8_t hc1_round_i8(float v)
+{
+    if (!(v > -128.0f)) {           /* also NaN */
+        return v == v ? -128 : 0;
+    }
+    return v < 127.0f ? (int8_t)rintf(v) : 127;
+}
 
 static inline float f32_from_bits(uint32_t u)
 {

@@ -326,12 +326,14 @@ uint16_t hc1_create_sq(Hc1State *s, uint16_t qid, uint32_t size,
 
 uint16_t hc1_delete_sq(Hc1State *s, uint16_t qid)
 {
-    Hc1SQ *sq = &s->sq[qid];
+    Hc1SQ *sq;
     Hc1Cqe *e, *tmp;
 
-    if (!qid || qid > HC1_MAX_IO_QUEUES || !sq->valid) {
+    /* qid comes from the guest: check it before forming &s->sq[qid]. */
+    if (!qid || qid > HC1_MAX_IO_QUEUES || !s->sq[qid].valid) {
         return HC1_SC_INVALID_QID;
     }
+    sq = &s->sq[qid];
     /* The queue's contexts go with it; their commands are aborted. */
     hc1_contexts_of_sq_destroy(s, qid);
     hc1_cq_clear(&s->cq[sq->cqid], qid);
@@ -349,11 +351,13 @@ uint16_t hc1_delete_sq(Hc1State *s, uint16_t qid)
 
 uint16_t hc1_delete_cq(Hc1State *s, uint16_t qid)
 {
-    Hc1CQ *cq = &s->cq[qid];
+    Hc1CQ *cq;
 
-    if (!qid || qid > HC1_MAX_IO_QUEUES || !cq->valid) {
+    /* qid comes from the guest: check it before forming &s->cq[qid]. */
+    if (!qid || qid > HC1_MAX_IO_QUEUES || !s->cq[qid].valid) {
         return HC1_SC_INVALID_QID;
     }
+    cq = &s->cq[qid];
     if (cq->n_sqs) {
         return HC1_SC_CQ_IN_USE;
     }

@@ -652,9 +652,16 @@ static size_t utf8_len_lead(uint8_t c)
 static int encode_spm(const hc1_tok *t, const uint8_t *s, size_t n,
                       bool prefix_space, out_ids *o)
 {
-    /* escaped text: ' ' -> U+2581 (3 bytes), optional leading one */
+    /*
+     * Escaped text: ' ' -> U+2581 (3 bytes), optional leading one. Symbols
+     * are split by the UTF-8 length of their lead byte, as llama.cpp does,
+     * without validating what follows: in invalid UTF-8 a lead byte can
+     * swallow the start of an escaped space and leave its continuation
+     * bytes as symbols of their own, so the only safe bound on the number
+     * of symbols is the escaped length, one per byte.
+     */
     size_t cap = 3 * (n + 1);
-    size_t nsym_max = n + 1;
+    size_t nsym_max = cap;
     size_t sz = cap + nsym_max * (2 * sizeof(size_t) + sizeof(float) +
                                   sizeof(int32_t)) + 64;
     uint8_t *mem = t_alloc(t, sz);
