@@ -135,7 +135,9 @@ done
 cp -a "$work/pkgroot/lib/modules" "$r/lib/modules"
 find "$r/lib/modules" -name '*.ko.xz' -exec xz -d {} +
 find "$r/lib/modules" -name '*.ko.zst' -exec zstd -qd --rm {} +
-depmod -b "$r" "$abi" || die "depmod failed for $abi (install kmod)"
+# depmod lives in /sbin, outside an ordinary user's PATH on Debian.
+PATH=$PATH:/usr/sbin:/sbin depmod -b "$r" "$abi" ||
+    die "depmod failed for $abi (install kmod)"
 
 for extra in "$@"; do
     [ -d "$extra" ] || die "extra root $extra is not a directory"
