@@ -35,6 +35,31 @@ struct hc1_ctx {
     int32_t *tokens;        /* [n_ctx] history, for penalties */
     float *logits;          /* [n_vocab] */
     bool has_logits;
+    const hc1_lora *lora;   /* attached adapter (the caller's), or NULL */
+    float lora_scale;
+};
+
+/* lora.c: the adaptable matrices of a layer, in this order. */
+enum {
+    HC1_LORA_Q, HC1_LORA_K, HC1_LORA_V, HC1_LORA_O,
+    HC1_LORA_GATE, HC1_LORA_UP, HC1_LORA_DOWN,
+    HC1_LORA_N_MATS
+};
+#define HC1_LORA_MAX_RANK 512
+
+typedef struct hc1_lora_mat {
+    uint32_t r;             /* 0: this matrix is not adapted */
+    float *a;               /* [r][n_in] */
+    float *b;               /* [n_out][r] */
+} hc1_lora_mat;
+
+struct hc1_lora {
+    const hc1_model *m;
+    uint32_t n_layer;
+    hc1_lora_mat *mats;     /* [n_layer][HC1_LORA_N_MATS] */
+    float alpha;
+    size_t bytes;
+    uint32_t n_adapted;
 };
 
 /* Scratch of one forward pass of up to HC1_UBATCH rows. */
@@ -68,6 +93,10 @@ typedef struct hc1_mm {
  */
 hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
                       const float *x, uint32_t T);
+
+void hc1_lora_apply(const hc1_row *rows, uint32_t T, uint32_t layer, int w,
+                    const float *x, uint32_t n_in, float *out,
+                    uint32_t n_out);
 
 /* forward.c */
 hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T);

@@ -260,6 +260,9 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         if ((st = hc1_matmul(e, qkv, 3, s->xb, T))) {
             return st;
         }
+        hc1_lora_apply(rows, T, l, HC1_LORA_Q, s->xb, E, s->q, Q);
+        hc1_lora_apply(rows, T, l, HC1_LORA_K, s->xb, E, s->k, KV);
+        hc1_lora_apply(rows, T, l, HC1_LORA_V, s->xb, E, s->v, KV);
         for (uint32_t t = 0; t < T; t++) {
             const float *cs = s->rope + (size_t)t * hd;
             hc1_ctx *c = rows[t].ctx;
@@ -277,6 +280,7 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         if ((st = hc1_matmul(e, &wo, 1, s->att, T))) {
             return st;
         }
+        hc1_lora_apply(rows, T, l, HC1_LORA_O, s->att, Q, s->xb, E);
         for (size_t i = 0; i < (size_t)T * E; i++) {
             s->x[i] += s->xb[i];
         }
@@ -289,6 +293,8 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         if ((st = hc1_matmul(e, gu, 2, s->xb, T))) {
             return st;
         }
+        hc1_lora_apply(rows, T, l, HC1_LORA_GATE, s->xb, E, s->hb, F);
+        hc1_lora_apply(rows, T, l, HC1_LORA_UP, s->xb, E, s->hb2, F);
         for (size_t i = 0; i < (size_t)T * F; i++) {
             float g = s->hb[i];
             s->hb[i] = (g / (1.0f + expf(-g))) * s->hb2[i];
@@ -297,6 +303,7 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         if ((st = hc1_matmul(e, &dn, 1, s->hb, T))) {
             return st;
         }
+        hc1_lora_apply(rows, T, l, HC1_LORA_DOWN, s->hb, F, s->xb, E);
         for (size_t i = 0; i < (size_t)T * E; i++) {
             s->x[i] += s->xb[i];
         }

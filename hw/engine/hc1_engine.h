@@ -174,6 +174,38 @@ hc1_status hc1_decode_batch(hc1_engine *e, hc1_ctx *const *ctxs,
                             const int32_t *tokens, uint32_t n,
                             hc1_status *st);
 
+/* ---- LoRA adapters ------------------------------------------------- */
+
+typedef struct hc1_lora hc1_lora;
+
+/*
+ * Open a LoRA adapter for model @m from @data (a GGUF file as llama.cpp's
+ * convert_lora_to_gguf writes it: general.type "adapter", adapter.type
+ * "lora", general.architecture "llama", adapter.lora.alpha (absent: 0),
+ * tensors "blk.N.{attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,
+ * ffn_down}.weight.lora_a / .lora_b" in F32, F16 or BF16, lora_a of
+ * shape [n_in, r] and lora_b [r, n_out] for a base matrix [n_in, n_out],
+ * rank 1..512). Everything is checked against @m; a refusal is
+ * HC1_E_FORMAT with @err naming the key or tensor and what was expected.
+ * The adapter copies what it needs: @data may go away after the call.
+ * It must outlive every context it is attached to.
+ */
+hc1_status hc1_lora_open_mem(const hc1_model *m, const void *data, size_t len,
+                             hc1_lora **out, char *err, size_t errlen);
+void hc1_lora_close(hc1_lora *l);
+/* Bytes the adapter occupies on the card (its matrices, as f32). */
+size_t hc1_lora_sram_bytes(const hc1_lora *l);
+/* How many matrices it adapts. */
+uint32_t hc1_lora_n_matrices(const hc1_lora *l);
+/*
+ * Attach @l (NULL: detach) to a context with @scale: from the next
+ * token on, every adapted matrix W computes W x + s * B (A x), with
+ * s = scale * alpha / r (s = scale when alpha is 0), as llama.cpp does.
+ * Tokens already in the KV cache keep what they were computed with.
+ * HC1_E_INVAL for an adapter of another model or a non-finite scale.
+ */
+hc1_status hc1_ctx_set_lora(hc1_ctx *c, const hc1_lora *l, float scale);
+
 /* ---- Sampling ------------------------------------------------------ */
 
 #define HC1_MAX_TOP_LOGPROBS 20
@@ -187,6 +219,17 @@ typedef struct hc1_sampling {
     uint32_t repeat_last_n;  /* window for the penalty */
     uint64_t seed;
     uint32_t n_top_logprobs; /* 0..HC1_MAX_TOP_LOGPROBS */
+    /*
+     * Logit bias (added later; zero-initialised means none): bias[i] is
+     * added to the logit of token bias_ids[i] before everything else, so
+     * the log-probabilities are those of the biased distribution.
+     * -INFINITY bans the token: it is never chosen, whatever the
+     * sampling parameters. Other values must be finite. The arrays are
+     * the caller's and are only read during hc1_sample.
+     */
+    const int32_t *bias_ids;
+    const float *bias;
+    uint32_t n_bias;
 } hc1_sampling;
 
 typedef struct hc1_token_out {
@@ -201,8 +244,10 @@ typedef struct hc1_token_out {
  * Choose the next token from the context's current logits. Order:
  * repetition penalty, top-k, top-p, min-p (on the untempered
  * distribution), temperature, then one draw keyed by (seed, stream_id,
- * position). logprob / top_logprobs are of the penalised logits before
- * truncation and temperature. HC1_E_STATE when there are no logits.
+ * position). logprob / top_logprobs are of the biased, penalised logits
+ * before truncation and temperature. HC1_E_STATE when there are no
+ * logits; HC1_E_INVAL for a bias id out of the vocabulary, a NaN or
+ * +infinite bias, or bans that leave no token to choose.
  * A zero-initialised hc1_sampling is greedy with every filter off.
  */
 hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out);

@@ -59,7 +59,26 @@ static bool params_ok(const hc1_sampling *s)
            s->top_p >= 0.0f && s->top_p <= 1.0f &&
            s->min_p >= 0.0f && s->min_p <= 1.0f &&
            isfinite(s->repeat_penalty) && s->repeat_penalty >= 0.0f &&
-           s->n_top_logprobs <= HC1_MAX_TOP_LOGPROBS;
+           s->n_top_logprobs <= HC1_MAX_TOP_LOGPROBS &&
+           (!s->n_bias || (s->bias_ids && s->bias));
+}
+
+/*
+ * Add the caller's logit bias. A ban is -INFINITY; +INFINITY would make
+ * the softmax NaN and is refused, as are ids out of the vocabulary.
+ */
+static bool apply_bias(cand *cd, uint32_t V, const hc1_sampling *s)
+{
+    for (uint32_t i = 0; i < s->n_bias; i++) {
+        int32_t id = s->bias_ids[i];
+        float b = s->bias[i];
+
+        if (id < 0 || (uint32_t)id >= V || isnan(b) || b == INFINITY) {
+            return false;
+        }
+        cd[id].logit += b;
+    }
+    return true;
 }
 
 void hc1_sampling_default(hc1_sampling *s)
@@ -104,6 +123,10 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
             cd[i].logit = -INFINITY;
         }
     }
+    if (!apply_bias(cd, V, s)) {
+        free(cd);
+        return HC1_E_INVAL;
+    }
 
     /* repetition penalty over the distinct recent tokens */
     if (s->repeat_penalty != 1.0f && s->repeat_last_n > 0) {
@@ -139,6 +162,11 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
         sum += exp((double)cd[i].logit - mx);
     }
     float lse = mx + (float)log(sum);
+    if (s->n_bias && mx == -INFINITY) {
+        /* the bans took every token that was left */
+        free(cd);
+        return HC1_E_INVAL;
+    }
 
     int32_t chosen = arg;
     if (s->temperature > 0.0f && isfinite(mx)) {
@@ -224,8 +252,8 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
 
     out->id = chosen;
     float lc = c->logits[chosen];
-    if (s->repeat_penalty != 1.0f) {
-        /* recompute the penalised logit of the choice */
+    if (s->repeat_penalty != 1.0f || s->n_bias) {
+        /* the penalised, biased logit of the choice */
         for (uint32_t i = 0; i < V; i++) {
             if (cd[i].id == chosen) {
                 lc = cd[i].logit;

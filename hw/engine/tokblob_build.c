@@ -168,6 +168,7 @@ hc1_status hc1_tokblob_build(const gguf_file *gf, uint32_t n_vocab,
     const gguf_kv *kscore = find_arr(gf, "tokenizer.ggml.scores");
     const gguf_kv *kmerge = find_arr(gf, "tokenizer.ggml.merges");
     const gguf_kv *kpre = gguf_find_kv(gf, "tokenizer.ggml.pre");
+    const gguf_kv *kchat = gguf_find_kv(gf, "tokenizer.chat_template");
     uint32_t kind, pre = HC1_PRE_DEFAULT, flags = 0;
     hc1_status st = HC1_E_NOMEM;
 
@@ -379,7 +380,7 @@ hc1_status hc1_tokblob_build(const gguf_file *gf, uint32_t n_vocab,
     }
 
     /* layout */
-    size_t o_idx = HC1_TOKBLOB_HDR_SIZE;
+    size_t o_idx = HC1_TOKBLOB_HDR_SIZE_V2;
     size_t o_text = align4(o_idx + 4 * ((size_t)n_vocab + 1));
     size_t o_types = align4(o_text + text_len);
     size_t o_scores = kscore ? align4(o_types + n_vocab) : 0;
@@ -389,6 +390,22 @@ hc1_status hc1_tokblob_build(const gguf_file *gf, uint32_t n_vocab,
     size_t o_vh = align4(n_merges ? o_merges + 12 * (size_t)n_merges : o_after);
     size_t o_mh = n_merges ? o_vh + 4 * (size_t)vn : 0;
     size_t total = n_merges ? o_mh + 4 * (size_t)mn : o_vh + 4 * (size_t)vn;
+    /* the chat template last, with a NUL after it (not counted) */
+    size_t o_chat = 0, chat_len = 0;
+    if (kchat && kchat->type != GGUF_T_STRING) {
+        st = terr(err, errlen, "tokenizer.chat_template: expected a string, "
+                  "found %s", gguf_type_name(kchat->type));
+        goto out;
+    }
+    if (kchat && kchat->s.len > UINT32_MAX - 1) {
+        st = terr(err, errlen, "tokenizer.chat_template too long");
+        goto out;
+    }
+    if (kchat) {
+        chat_len = kchat->s.len;
+        o_chat = align4(total);
+        total = o_chat + chat_len + 1;
+    }
     if (total > UINT32_MAX) {
         st = terr(err, errlen, "tokenizer too large for the blob format");
         goto out;
@@ -428,6 +445,11 @@ hc1_status hc1_tokblob_build(const gguf_file *gf, uint32_t n_vocab,
     wr32(b + HC1_TB_VOCAB_HASH_N, vn);
     wr32(b + HC1_TB_OFF_MERGE_HASH, (uint32_t)o_mh);
     wr32(b + HC1_TB_MERGE_HASH_N, n_merges ? mn : 0);
+    wr32(b + HC1_TB_OFF_CHAT, (uint32_t)o_chat);
+    wr32(b + HC1_TB_CHAT_LEN, (uint32_t)chat_len);
+    if (kchat) {
+        memcpy(b + o_chat, kchat->s.p, chat_len);     /* calloc: NUL after */
+    }
     for (uint32_t i = 0; i <= n_vocab; i++) {
         wr32(b + o_idx + 4 * (size_t)i, idx[i]);
     }

@@ -220,8 +220,7 @@ void hc1_controller_reset(Hc1State *s)
     hc1_contexts_reset(s);
     hc1_queues_reset(s);
     for (uint32_t i = 0; i < s->lora_slots; i++) {
-        g_free(s->lora[i].data);
-        memset(&s->lora[i], 0, sizeof(s->lora[i]));
+        hc1_lora_slot_free(s, i);
     }
     s->sram_used = 0;
     s->csts = 0;
@@ -525,7 +524,7 @@ static void hc1_exit(PCIDevice *pci_dev)
         timer_free(s->ctx[i].notify_timer);
     }
     for (uint32_t i = 0; i < s->lora_slots; i++) {
-        g_free(s->lora[i].data);
+        hc1_lora_slot_free(s, i);
     }
     g_free(s->lora);
     g_free(s->ctx);

@@ -38,7 +38,8 @@ static uint16_t hc1_identify(Hc1State *s, const struct hc1_sqe *sqe)
         id->cap = cpu_to_le32(HC1_CAP_SGL | HC1_CAP_INTX | HC1_CAP_MSIX |
                               HC1_CAP_FLR | HC1_CAP_TOP_LOGPROBS |
                               HC1_CAP_SELFTEST |
-                              (s->lora_slots ? HC1_CAP_LORA_LOAD : 0));
+                              (s->lora_slots ? HC1_CAP_LORA_LOAD |
+                                               HC1_CAP_LORA_APPLY : 0));
         id->max_contexts = cpu_to_le32(s->max_contexts);
         id->kv_capacity = cpu_to_le32(s->kv_capacity);
         id->kv_token_bytes = cpu_to_le32(s->kv_token_bytes);
@@ -232,13 +233,52 @@ static uint16_t hc1_get_tokenizer(Hc1State *s, const struct hc1_sqe *sqe,
     return hc1_dptr_write(s, sqe, s->tokblob + off, len);
 }
 
+void hc1_lora_slot_free(Hc1State *s, uint32_t slot)
+{
+    Hc1Lora *l = &s->lora[slot];
+
+    s->sram_used -= l->size;
+    hc1_adapter_unref(s, l->ad);
+    g_free(l->data);
+    memset(l, 0, sizeof(*l));
+}
+
+/*
+ * The engine's view of the bytes: an adapter of this ROM or not. Not
+ * being one is no error for LOAD_LORA (the content was opaque before
+ * interface 1.2); using it is (INVALID_ADAPTER).
+ */
+static Hc1Adapter *hc1_lora_parse(Hc1State *s, uint32_t slot,
+                                  const uint8_t *buf, uint32_t len)
+{
+    char err[160];
+    hc1_lora *lora;
+    hc1_status st;
+    Hc1Adapter *ad;
+
+    if (!s->model) {
+        return NULL;
+    }
+    st = hc1_lora_open_mem(s->model, buf, len, &lora, err, sizeof(err));
+    if (st != HC1_OK) {
+        trace_hc1_lora_refused(slot, err);
+        return NULL;
+    }
+    ad = g_new0(Hc1Adapter, 1);
+    ad->lora = lora;
+    ad->refs = 1;
+    return ad;
+}
+
 static uint16_t hc1_load_lora(Hc1State *s, const struct hc1_sqe *sqe,
-                              uint32_t *dw0)
+                              uint32_t *dw0, uint32_t *dw1)
 {
     uint32_t slot = le32_to_cpu(sqe->cdw10);
     uint32_t len = le32_to_cpu(sqe->cdw11);
     uint32_t crc = le32_to_cpu(sqe->cdw12);
     g_autofree uint8_t *buf = NULL;
+    Hc1Adapter *ad;
+    uint64_t size;
     uint16_t sc;
 
     if (slot >= s->lora_slots) {
@@ -266,12 +306,22 @@ static uint16_t hc1_load_lora(Hc1State *s, const struct hc1_sqe *sqe,
         trace_hc1_err_lora_crc(slot, crc, crc32c(0xffffffff, buf, len));
         return HC1_SC_CHECKSUM;
     }
+    ad = hc1_lora_parse(s, slot, buf, len);
+    /* the card holds the image and, to apply it, the adapter's matrices */
+    size = MAX(len, ad ? hc1_lora_sram_bytes(ad->lora) : 0);
+    if (size > s->sram_size - s->sram_used) {
+        trace_hc1_err_sram_full(size, s->sram_used, s->sram_size);
+        hc1_adapter_unref(s, ad);
+        return HC1_SC_SRAM_FULL;
+    }
     s->lora[slot] = (Hc1Lora) {
-        .loaded = true, .size = len, .crc = crc, .data = g_steal_pointer(&buf),
+        .loaded = true, .size = size, .crc = crc, .ad = ad,
+        .data = g_steal_pointer(&buf),
     };
-    s->sram_used += len;
+    s->sram_used += size;
     *dw0 = len;
-    trace_hc1_lora_load(slot, len);
+    *dw1 = ad ? HC1_LORA_F_APPLICABLE : 0;
+    trace_hc1_lora_load(slot, len, size, !!ad);
     hc1_update_migration_blocker(s);
     return HC1_SC_SUCCESS;
 }
@@ -283,9 +333,11 @@ static uint16_t hc1_unload_lora(Hc1State *s, const struct hc1_sqe *sqe)
     if (slot >= s->lora_slots || !s->lora[slot].loaded) {
         return HC1_SC_INVALID_SLOT;
     }
-    s->sram_used -= s->lora[slot].size;
-    g_free(s->lora[slot].data);
-    memset(&s->lora[slot], 0, sizeof(s->lora[slot]));
+    if (s->lora[slot].users) {
+        trace_hc1_err_lora_busy(slot, s->lora[slot].users);
+        return HC1_SC_SLOT_IN_USE;
+    }
+    hc1_lora_slot_free(s, slot);
     trace_hc1_lora_unload(slot);
     hc1_update_migration_blocker(s);
     return HC1_SC_SUCCESS;
@@ -338,7 +390,7 @@ void hc1_admin_cmd(Hc1State *s, const struct hc1_sqe *sqe)
         sc = hc1_get_tokenizer(s, sqe, &dw0);
         break;
     case HC1_ADM_LOAD_LORA:
-        sc = hc1_load_lora(s, sqe, &dw0);
+        sc = hc1_load_lora(s, sqe, &dw0, &dw1);
         break;
     case HC1_ADM_UNLOAD_LORA:
         sc = hc1_unload_lora(s, sqe);

@@ -103,6 +103,11 @@ static void hc1_ctx_teardown(Hc1State *s, Hc1Ctx *c, bool post)
         qemu_cond_signal(&s->wcond);
     }
     timer_del(c->notify_timer);
+    if (c->lora_slot != HC1_LORA_NONE) {
+        /* the compute side keeps its own reference until it is freed */
+        s->lora[c->lora_slot].users--;
+        c->lora_slot = HC1_LORA_NONE;
+    }
     s->sram_used -= c->sram_bytes;
     s->n_ctx_used--;
     trace_hc1_ctx_destroy(c->id, c->sqid);
@@ -182,6 +187,7 @@ static uint16_t hc1_cmd_create(Hc1State *s, uint16_t sqid,
     uint64_t ring_bytes, bytes;
     uint32_t kv, entries, id;
     struct hc1_stream_ctl ctl = { 0 };
+    float scale = 0.0f;
     Hc1Ctx *c = NULL;
     Hc1Op *op;
     uint16_t sc;
@@ -209,11 +215,21 @@ static uint16_t hc1_cmd_create(Hc1State *s, uint16_t sqid,
         return HC1_SC_INVALID_RING;
     }
     if (p.lora_slot != HC1_LORA_NONE) {
+        uint32_t bits = le32_to_cpu(p.lora_scale);
+
         if (p.lora_slot >= s->lora_slots || !s->lora[p.lora_slot].loaded) {
             return HC1_SC_INVALID_SLOT;
         }
-        /* Applying adapters needs engine support (HC1_CAP_LORA_APPLY). */
-        return HC1_SC_UNSUPPORTED;
+        if (!s->lora[p.lora_slot].ad) {
+            trace_hc1_err_lora_unusable(p.lora_slot);
+            return HC1_SC_INVALID_ADAPTER;
+        }
+        /* 0 (what a 1.1 driver leaves there) means 1.0 */
+        scale = bits ? hc1_bits_f32(bits) : 1.0f;
+        if (!(scale >= -HC1_LORA_SCALE_MAX && scale <= HC1_LORA_SCALE_MAX)) {
+            trace_hc1_err_lora_scale(bits);
+            return HC1_SC_INVALID_FIELD;
+        }
     }
     for (id = 0; id < s->max_contexts; id++) {
         if (!s->ctx[id].valid) {
@@ -259,6 +275,16 @@ static uint16_t hc1_cmd_create(Hc1State *s, uint16_t sqid,
     s->n_ctx_used++;
     s->contexts_created++;
     c->ectx = hc1_ectx_new(s, id, kv, le64_to_cpu(p.stream_id));
+    c->lora_slot = p.lora_slot;
+    if (p.lora_slot != HC1_LORA_NONE) {
+        /* the worker sees these only with the CREATE below */
+        Hc1Adapter *ad = s->lora[p.lora_slot].ad;
+
+        hc1_adapter_ref(s, ad);
+        c->ectx->ad = ad;
+        c->ectx->lora_scale = scale;
+        s->lora[p.lora_slot].users++;
+    }
     trace_hc1_ctx_create(id, sqid, kv, entries, c->ring_addr);
     hc1_update_migration_blocker(s);
 
@@ -370,8 +396,14 @@ static uint16_t hc1_cmd_cancel(Hc1State *s, Hc1Ctx *c, uint32_t *dw0)
     qemu_mutex_lock(&s->wlock);
     n = hc1_ops_fail_queued(s, e, HC1_SC_ABORTED);
     QTAILQ_FOREACH(op, &e->ops, next) {
-        /* A running decode stops at its next token; prefill finishes. */
-        if (op->started && op->type == HC1_OP_DECODE && !op->cancel) {
+        /*
+         * A running decode stops at its next token, a running prefill
+         * at its next chunk (unless past its last check); a truncate
+         * finishes.
+         */
+        if (op->started && !op->cancel &&
+            (op->type == HC1_OP_DECODE ||
+             (op->type == HC1_OP_PREFILL && !op->committed))) {
             op->cancel = true;
             op->cancel_sc = HC1_SC_ABORTED;
             n++;

@@ -62,7 +62,7 @@ typedef int32_t hc1_s32;
  * status codes that an older driver never uses.
  */
 #define HC1_IFACE_MAJOR         1
-#define HC1_IFACE_MINOR         1
+#define HC1_IFACE_MINOR         2
 #define HC1_IFACE_VERSION       ((HC1_IFACE_MAJOR << 16) | HC1_IFACE_MINOR)
 #define HC1_VERSION_MAJOR_SHIFT 16
 #define HC1_VERSION_MINOR_MASK  0xffffu
@@ -585,6 +585,7 @@ enum hc1_status_code {
     HC1_SC_INVALID_LOG = 0x34,
     HC1_SC_INVALID_FEATURE = 0x35,
     HC1_SC_AER_LIMIT = 0x36,
+    HC1_SC_INVALID_ADAPTER = 0x37,  /* slot's content unusable (1.2) */
     /* device health */
     HC1_SC_THERMAL = 0x40,          /* thermal trip stopped compute */
 };
@@ -797,8 +798,11 @@ enum hc1_aen_type {
 /*
  * LOAD_LORA: cdw10 = slot, cdw11 = bytes, cdw12 = CRC-32C of the bytes
  * (Castagnoli, reflected, initial and final XOR 0xffffffff: "123456789"
- * gives 0xe3069283); data from dptr. UNLOAD_LORA: cdw10 = slot.
+ * gives 0xe3069283); data from dptr. dw0 = bytes stored, dw1 =
+ * HC1_LORA_F_* (since 1.2). UNLOAD_LORA: cdw10 = slot; SLOT_IN_USE while
+ * a context uses it (since 1.2).
  */
+#define HC1_LORA_F_APPLICABLE   (1u << 0)   /* a valid adapter of this ROM */
 
 /* ===================================================================== */
 /* I/O command set (queues 1..)                                          */
@@ -828,11 +832,17 @@ struct hc1_ctx_params {
     hc1_u32 notify_tokens;      /* 0x28 0: COAL_TOKENS default */
     hc1_u32 notify_timeout_us;  /* 0x2c 0: COAL_TIMEOUT_US default */
     hc1_u8 lora_slot;           /* 0x30 HC1_LORA_NONE for none */
-    hc1_u8 rsvd[15];
+    hc1_u8 rsvd0[3];
+    hc1_u32 lora_scale;         /* 0x34 binary32; 0: 1.0 (since 1.2) */
+    hc1_u8 rsvd[8];
 };
 HC1_ASSERT_SIZE(struct hc1_ctx_params, 64);
 HC1_ASSERT_OFF(struct hc1_ctx_params, stream_id, 0x20);
 HC1_ASSERT_OFF(struct hc1_ctx_params, lora_slot, 0x30);
+HC1_ASSERT_OFF(struct hc1_ctx_params, lora_scale, 0x34);
+
+/* lora_scale: 0 means 1.0; otherwise finite, within +-HC1_LORA_SCALE_MAX */
+#define HC1_LORA_SCALE_MAX      4.0f
 
 #define HC1_LORA_NONE           0xffu
 #define HC1_RING_MAX_ENTRIES    65536u
@@ -856,7 +866,7 @@ HC1_ASSERT_OFF(struct hc1_ctx_params, lora_slot, 0x30);
 
 struct hc1_decode_params {
     hc1_u32 max_new;            /* 0x00 1.. */
-    hc1_u32 min_new;            /* 0x04 <= max_new */
+    hc1_u32 min_new;            /* 0x04 <= max_new; stops banned before */
     hc1_u32 temperature;        /* 0x08 binary32, 0 (greedy) .. 2 */
     hc1_u32 top_k;              /* 0x0c 0 (off) .. MAX_TOP_K */
     hc1_u32 top_p;              /* 0x10 binary32, (0, 1]; 1 off */

@@ -32,6 +32,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(Hc1State, HC1)
 
 #define HC1_MAX_CONTEXTS_LIMIT  64
 #define HC1_OUT_MAX             64      /* records held per context */
+#define HC1_PREFILL_CHUNK       64      /* tokens between cancel checks */
 #define HC1_SQ_BUDGET           256     /* commands per SQ bottom half */
 #define HC1_AEN_QUEUE           16
 #define HC1_STREAM_RETRY_NS     (1000 * 1000)   /* ring full: retry 1 ms */
@@ -76,6 +77,16 @@ typedef struct Hc1SQ {
 
 /* ---- compute: shared with the worker under wlock ---------------------- */
 
+/*
+ * An adapter the engine can apply, shared by its slot and by the compute
+ * side of every context created with it: a context being freed by the
+ * worker may outlive both the device-side context and the slot.
+ */
+typedef struct Hc1Adapter {
+    hc1_lora *lora;
+    uint32_t refs;                      /* [wlock] */
+} Hc1Adapter;
+
 typedef enum Hc1OpType {
     HC1_OP_CREATE,
     HC1_OP_PREFILL,
@@ -101,6 +112,7 @@ typedef struct Hc1Op {
     uint8_t opcode;
     bool started;
     bool cancel;                        /* [wlock] stop at next step */
+    bool committed;                     /* [wlock] PREFILL uncancellable */
     uint16_t cancel_sc;                 /* status when cancelled */
     uint32_t n_tokens;
     int32_t *tokens;                    /* PREFILL */
@@ -128,6 +140,8 @@ typedef struct Hc1Ectx {
     uint32_t id;
     uint32_t n_ctx;
     uint64_t stream_id;
+    Hc1Adapter *ad;                     /* a reference, or NULL */
+    float lora_scale;
     /* worker only */
     hc1_ctx *ec;
     int32_t *hist;                      /* tokens, the pending one included */
@@ -168,13 +182,16 @@ typedef struct Hc1Ctx {
     uint32_t unnotified;
     QEMUTimer *notify_timer;
     Hc1Ectx *ectx;
+    uint8_t lora_slot;                  /* HC1_LORA_NONE: none */
 } Hc1Ctx;
 
 typedef struct Hc1Lora {
     bool loaded;
-    uint32_t size;
+    uint32_t size;                      /* SRAM reserved */
     uint32_t crc;
     uint8_t *data;
+    Hc1Adapter *ad;                     /* NULL: not applicable */
+    uint32_t users;                     /* contexts created with it */
 } Hc1Lora;
 
 /* ---- the device ------------------------------------------------------- */
@@ -398,6 +415,11 @@ void hc1_worker_stop(Hc1State *s);
 Hc1Ectx *hc1_ectx_new(Hc1State *s, uint32_t id, uint32_t n_ctx,
                       uint64_t stream_id);
 void hc1_ectx_release(Hc1State *s, Hc1Ectx *e);     /* wlock held */
+/* Take / drop a reference to an adapter. Without wlock held. */
+void hc1_adapter_ref(Hc1State *s, Hc1Adapter *ad);
+void hc1_adapter_unref(Hc1State *s, Hc1Adapter *ad);
+/* Empty LoRA slot @slot (no context may use it). BQL. */
+void hc1_lora_slot_free(Hc1State *s, uint32_t slot);
 void hc1_op_free(Hc1Op *op);
 
 /* hc1_telemetry.c */

@@ -76,7 +76,7 @@ static uint32_t hc1_cap(Hc1State *s)
 {
     return HC1_CAP_SGL | HC1_CAP_INTX | HC1_CAP_MSIX | HC1_CAP_FLR |
            HC1_CAP_TOP_LOGPROBS | HC1_CAP_SELFTEST |
-           (s->lora_slots ? HC1_CAP_LORA_LOAD : 0);
+           (s->lora_slots ? HC1_CAP_LORA_LOAD | HC1_CAP_LORA_APPLY : 0);
 }
 
 static uint64_t hc1_regs_read(void *opaque, hwaddr addr, unsigned size)

@@ -10,6 +10,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <math.h>
 #include "qemu/main-loop.h"
 #include "trace.h"
 #include "hc1_int.h"
@@ -46,8 +47,31 @@ Hc1Ectx *hc1_ectx_new(Hc1State *s, uint32_t id, uint32_t n_ctx,
     return e;
 }
 
+void hc1_adapter_ref(Hc1State *s, Hc1Adapter *ad)
+{
+    qemu_mutex_lock(&s->wlock);
+    ad->refs++;
+    qemu_mutex_unlock(&s->wlock);
+}
+
+void hc1_adapter_unref(Hc1State *s, Hc1Adapter *ad)
+{
+    bool last;
+
+    if (!ad) {
+        return;
+    }
+    qemu_mutex_lock(&s->wlock);
+    last = --ad->refs == 0;
+    qemu_mutex_unlock(&s->wlock);
+    if (last) {
+        hc1_lora_close(ad->lora);
+        g_free(ad);
+    }
+}
+
 /* Free a context's compute side. Worker thread (or after it stopped). */
-static void hc1_ectx_free(Hc1Ectx *e)
+static void hc1_ectx_free(Hc1State *s, Hc1Ectx *e)
 {
     Hc1Op *op;
     Hc1Out *o;
@@ -67,6 +91,8 @@ static void hc1_ectx_free(Hc1Ectx *e)
     if (e->ec) {
         hc1_ctx_free(e->ec);
     }
+    /* after the context that used it */
+    hc1_adapter_unref(s, e->ad);
     g_free(e->hist);
     g_free(e);
 }
@@ -115,6 +141,89 @@ static void hc1_ectx_resync(Hc1Ectx *e)
 
 /* ---- single commands ----------------------------------------------- */
 
+/*
+ * Count @k more tokens prefilled (chunk by chunk, so TOK_PREFILLED shows
+ * progress). Was the running PREFILL cancelled (or its context let go
+ * of)? If not and @last, it can no longer be: CANCEL leaves committed
+ * commands be, so its count of aborted commands is exact.
+ */
+static bool hc1_prefill_stop(Hc1State *s, Hc1Ectx *e, Hc1Op *op, uint32_t k,
+                             bool last)
+{
+    bool stop;
+
+    qemu_mutex_lock(&s->wlock);
+    s->tok_prefilled += k;
+    stop = op->cancel || e->dead;
+    if (!stop && last) {
+        op->committed = true;
+    }
+    qemu_mutex_unlock(&s->wlock);
+    return stop;
+}
+
+/*
+ * Prefill in chunks of HC1_PREFILL_CHUNK tokens with a cancel check
+ * after each: a cancelled PREFILL leaves the sequence as it was, as
+ * after TRUNCATE to its old length (the last old token is computed
+ * again when the sequence grows). Chunking changes no result: the
+ * engine computes each token's row with the same operations whatever
+ * else is in its pass.
+ */
+static void hc1_run_prefill(Hc1State *s, Hc1Ectx *e, Hc1Op *op)
+{
+    uint32_t n = op->n_tokens + (e->pending ? 1 : 0);
+    uint32_t old_len = e->hist_len;
+    g_autofree int32_t *t = NULL;
+    uint32_t done = 0;
+    hc1_status st;
+
+    if ((uint64_t)e->hist_len + op->n_tokens > e->n_ctx) {
+        op->sc = HC1_SC_KV_FULL;
+        return;
+    }
+    t = g_new(int32_t, n);
+    if (e->pending) {
+        t[0] = e->hist[e->hist_len - 1];
+    }
+    memcpy(t + (e->pending ? 1 : 0), op->tokens,
+           op->n_tokens * sizeof(int32_t));
+    while (done < n) {
+        uint32_t k = MIN(n - done, HC1_PREFILL_CHUNK);
+
+        st = hc1_prefill(e->ec, t + done, k);
+        if (st != HC1_OK) {
+            trace_hc1_err_engine(e->id, hc1_status_str(st));
+            op->sc = hc1_engine_sc(st);
+            hc1_ectx_resync(e);
+            return;
+        }
+        done += k;
+        if (hc1_prefill_stop(s, e, op, k, done == n)) {
+            trace_hc1_prefill_cancelled(e->id, done, n);
+            st = hc1_ctx_truncate(e->ec, old_len ? old_len - 1 : 0);
+            e->pending = old_len > 0;
+            e->logits_valid = false;
+            if (st != HC1_OK) {
+                hc1_ectx_resync(e);
+            }
+            op->sc = op->cancel_sc ? op->cancel_sc : HC1_SC_ABORTED;
+            op->dw0 = e->hist_len;
+            op->dw1 = HC1_STOP_CANCELLED;
+            break;
+        }
+    }
+    if (done < n || op->sc != HC1_SC_SUCCESS) {
+        return;
+    }
+    memcpy(e->hist + e->hist_len, op->tokens,
+           op->n_tokens * sizeof(int32_t));
+    e->hist_len += op->n_tokens;
+    e->pending = false;
+    e->logits_valid = true;
+    op->dw0 = e->hist_len;
+}
+
 static void hc1_run_single(Hc1State *s, Hc1Ectx *e, Hc1Op *op)
 {
     hc1_status st;
@@ -122,6 +231,12 @@ static void hc1_run_single(Hc1State *s, Hc1Ectx *e, Hc1Op *op)
     op->sc = HC1_SC_SUCCESS;
     if (op->type == HC1_OP_CREATE) {
         st = hc1_ctx_new(s->engine, e->n_ctx, e->stream_id, &e->ec);
+        if (st == HC1_OK && e->ad) {
+            st = hc1_ctx_set_lora(e->ec, e->ad->lora, e->lora_scale);
+            if (st != HC1_OK) {
+                hc1_ctx_free(e->ec);
+            }
+        }
         if (st != HC1_OK) {
             e->ec = NULL;
             op->sc = HC1_SC_INTERNAL;
@@ -134,35 +249,7 @@ static void hc1_run_single(Hc1State *s, Hc1Ectx *e, Hc1Op *op)
         return;
     }
     if (op->type == HC1_OP_PREFILL) {
-        uint32_t n = op->n_tokens + (e->pending ? 1 : 0);
-        g_autofree int32_t *t = NULL;
-
-        if ((uint64_t)e->hist_len + op->n_tokens > e->n_ctx) {
-            op->sc = HC1_SC_KV_FULL;
-            return;
-        }
-        t = g_new(int32_t, n);
-        if (e->pending) {
-            t[0] = e->hist[e->hist_len - 1];
-        }
-        memcpy(t + (e->pending ? 1 : 0), op->tokens,
-               op->n_tokens * sizeof(int32_t));
-        st = hc1_prefill(e->ec, t, n);
-        if (st != HC1_OK) {
-            trace_hc1_err_engine(e->id, hc1_status_str(st));
-            op->sc = hc1_engine_sc(st);
-            hc1_ectx_resync(e);
-            return;
-        }
-        memcpy(e->hist + e->hist_len, op->tokens,
-               op->n_tokens * sizeof(int32_t));
-        e->hist_len += op->n_tokens;
-        e->pending = false;
-        e->logits_valid = true;
-        op->dw0 = e->hist_len;
-        qemu_mutex_lock(&s->wlock);
-        s->tok_prefilled += n;
-        qemu_mutex_unlock(&s->wlock);
+        hc1_run_prefill(s, e, op);
         return;
     }
     if (op->type == HC1_OP_TRUNCATE) {
@@ -208,10 +295,51 @@ static bool hc1_is_eos(Hc1State *s, int32_t t)
            (s->info.eom_id >= 0 && t == s->info.eom_id);
 }
 
+/*
+ * The tokens that would end the decode if sampled now, while the token
+ * about to be sampled is number gen + 1 < min_new (stop checks only
+ * apply from token min_new on): the end-of-sequence ids unless
+ * IGNORE_EOS, and the last token of every stop sequence whose other
+ * tokens are the last ones this decode generated. Banning them keeps
+ * the promise of min_new instead of streaming them as ordinary tokens.
+ * Returns how many ids were stored in @ban.
+ */
+static uint32_t hc1_min_new_bans(Hc1State *s, Hc1Ectx *e, const Hc1Decode *d,
+                                 uint32_t gen, int32_t *ban)
+{
+    uint32_t n = 0;
+
+    if (gen + 1 >= d->min_new) {
+        return 0;
+    }
+    if (!(d->flags & HC1_DECODE_F_IGNORE_EOS)) {
+        int32_t eog[3] = { s->info.eos_id, s->info.eot_id, s->info.eom_id };
+
+        for (uint32_t i = 0; i < 3; i++) {
+            if (eog[i] >= 0 && (uint32_t)eog[i] < s->info.n_vocab) {
+                ban[n++] = eog[i];
+            }
+        }
+    }
+    for (uint32_t i = 0; i < d->n_stop; i++) {
+        uint32_t pre = d->stop_len[i] - 1;
+
+        if (gen >= pre &&
+            !memcmp(e->hist + e->hist_len - pre, d->stop[i],
+                    pre * sizeof(int32_t))) {
+            ban[n++] = d->stop[i][pre];
+        }
+    }
+    return n;
+}
+
 static void hc1_sample_one(Hc1State *s, Hc1Step *st)
 {
     Hc1Ectx *e = st->e;
     const Hc1Decode *d = &st->op->dec;
+    int32_t ban[3 + HC1_MAX_STOP_SEQS];
+    float ban_bias[3 + HC1_MAX_STOP_SEQS];
+    hc1_sampling samp = d->samp;
     hc1_token_out to;
     hc1_status r;
     Hc1Out *o;
@@ -226,8 +354,17 @@ static void hc1_sample_one(Hc1State *s, Hc1Step *st)
         st->reason = HC1_STOP_KV_FULL;
         return;
     }
+    samp.n_bias = hc1_min_new_bans(s, e, d, st->op->generated, ban);
+    for (uint32_t i = 0; i < samp.n_bias; i++) {
+        ban_bias[i] = -INFINITY;
+    }
+    samp.bias_ids = ban;
+    samp.bias = ban_bias;
+    if (samp.n_bias) {
+        trace_hc1_decode_ban(e->id, st->op->generated + 1, samp.n_bias);
+    }
     memset(&to, 0, sizeof(to));
-    r = hc1_sample(e->ec, &d->samp, &to);
+    r = hc1_sample(e->ec, &samp, &to);
     if (r != HC1_OK || to.id < 0 || (uint32_t)to.id >= s->info.n_vocab) {
         trace_hc1_err_engine(e->id, hc1_status_str(r));
         st->sc = HC1_SC_INTERNAL;
@@ -482,7 +619,7 @@ static void *hc1_worker_thread(void *opaque)
             if (e->dead && !e->busy) {
                 QTAILQ_REMOVE(&s->ectxs, e, next);
                 qemu_mutex_unlock(&s->wlock);
-                hc1_ectx_free(e);
+                hc1_ectx_free(s, e);
                 qemu_mutex_lock(&s->wlock);
                 reaped = true;
                 break;
@@ -548,6 +685,6 @@ void hc1_worker_stop(Hc1State *s)
     }
     while ((e = QTAILQ_FIRST(&s->ectxs))) {
         QTAILQ_REMOVE(&s->ectxs, e, next);
-        hc1_ectx_free(e);
+        hc1_ectx_free(s, e);
     }
 }

@@ -311,6 +311,16 @@ uint16_t hc1t_ctx_create(Hc1Dev *d, uint16_t qid, uint32_t kv,
                          uint32_t entries, bool lp, uint32_t notify_tokens,
                          uint32_t notify_us, Hc1TCtx *c)
 {
+    return hc1t_ctx_create_lora(d, qid, kv, entries, lp, notify_tokens,
+                                notify_us, HC1_LORA_NONE, 0, c);
+}
+
+uint16_t hc1t_ctx_create_lora(Hc1Dev *d, uint16_t qid, uint32_t kv,
+                              uint32_t entries, bool lp,
+                              uint32_t notify_tokens, uint32_t notify_us,
+                              uint8_t lora_slot, uint32_t lora_scale,
+                              Hc1TCtx *c)
+{
     struct hc1_ctx_params p = { 0 };
     struct hc1_sqe sqe;
     struct hc1_cqe cqe;
@@ -331,7 +341,8 @@ uint16_t hc1t_ctx_create(Hc1Dev *d, uint16_t qid, uint32_t kv,
     p.stream_id = 0;
     p.notify_tokens = notify_tokens;
     p.notify_timeout_us = notify_us;
-    p.lora_slot = HC1_LORA_NONE;
+    p.lora_slot = lora_slot;
+    p.lora_scale = lora_scale;
     qtc_memwrite(d->q, pa, &p, sizeof(p));
     hc1t_sqe_init(&sqe, HC1_IO_CREATE_CONTEXT);
     sqe.dptr1 = pa;

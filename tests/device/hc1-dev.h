@@ -110,6 +110,12 @@ uint16_t hc1t_create_ioq(Hc1Dev *d, uint16_t qid, uint32_t entries,
 uint16_t hc1t_ctx_create(Hc1Dev *d, uint16_t qid, uint32_t kv,
                          uint32_t entries, bool lp, uint32_t notify_tokens,
                          uint32_t notify_us, Hc1TCtx *c);
+/* The same with a LoRA slot and the bits of a binary32 scale (0: 1.0). */
+uint16_t hc1t_ctx_create_lora(Hc1Dev *d, uint16_t qid, uint32_t kv,
+                              uint32_t entries, bool lp,
+                              uint32_t notify_tokens, uint32_t notify_us,
+                              uint8_t lora_slot, uint32_t lora_scale,
+                              Hc1TCtx *c);
 uint16_t hc1t_prefill(Hc1Dev *d, Hc1TCtx *c, const int32_t *tok, uint32_t n,
                       uint32_t *pos);
 void hc1t_decode_params(struct hc1_decode_params *p, uint32_t max_new);

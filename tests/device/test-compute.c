@@ -642,6 +642,148 @@ static void test_reset_during_decode(void)
     hc1t_close(d);
 }
 
+/*
+ * min_new: a token that would stop the decode before min_new tokens is
+ * never sampled (it is banned), so the stream never shows one as an
+ * ordinary token. The greedy answer of test_greedy_stream supplies
+ * stop sequences whose completion is known.
+ */
+static void test_min_new(void)
+{
+    Hc1Dev *d = bring_up(",contexts=2,max-ctx-tokens=256");
+    struct hc1_decode_params p;
+    struct hc1_token_rec rec[512];
+    struct hc1_cqe cqe;
+    int32_t t[6], eog[3];
+    uint32_t n;
+    Hc1TCtx a;
+    bool ok;
+
+    CHECK(d != NULL, "min_new: card up");
+    if (!d) {
+        return;
+    }
+    prompt_ids(d, t);
+    CHECK(hc1t_ctx_create(d, 1, 128, 64, false, 0, 0, &a) == 0 &&
+          hc1t_prefill(d, &a, t, 6, NULL) == 0, "context with the prompt");
+
+    /* stop sequence {g0}: without min_new the first token stops */
+    hc1t_decode_params(&p, 6);
+    p.n_stop = 1;
+    p.stop_len[0] = 1;
+    p.stop[0][0] = first_run[0];
+    CHECK(run_decode(d, &a, &p, &cqe, rec, &n) == 0 && cqe.dw0 == 1 &&
+          (cqe.dw1 & 0xff) == HC1_STOP_SEQUENCE && rec[0].token ==
+          first_run[0], "min_new 0: stop sequence {g0} stops at token 1");
+    hc1t_ctx_cmd(d, &a, HC1_IO_TRUNCATE, 6, &cqe);
+    /* min_new 3: g0 is banned for tokens 1 and 2 */
+    p.min_new = 3;
+    CHECK(run_decode(d, &a, &p, &cqe, rec, &n) == 0 && cqe.dw0 >= 3 &&
+          n == cqe.dw0 && rec[0].token != first_run[0] &&
+          rec[1].token != first_run[0],
+          "min_new 3: token 1 is not g0 (%d), %u tokens", rec[0].token,
+          cqe.dw0);
+    hc1t_ctx_cmd(d, &a, HC1_IO_TRUNCATE, 6, &cqe);
+
+    /* {g0, g1}: g0 stays allowed, g1 completes the sequence at token 2 */
+    p.stop_len[0] = 2;
+    p.stop[0][1] = first_run[1];
+    p.min_new = 2;
+    CHECK(run_decode(d, &a, &p, &cqe, rec, &n) == 0 && cqe.dw0 == 2 &&
+          (cqe.dw1 & 0xff) == HC1_STOP_SEQUENCE,
+          "min_new 2: {g0, g1} completes at token 2 and stops");
+    hc1t_ctx_cmd(d, &a, HC1_IO_TRUNCATE, 6, &cqe);
+    p.min_new = 3;
+    CHECK(run_decode(d, &a, &p, &cqe, rec, &n) == 0 && cqe.dw0 >= 3 &&
+          rec[0].token == first_run[0] && rec[1].token != first_run[1],
+          "min_new 3: g0 then not g1 (%d)", rec[1].token);
+    hc1t_ctx_cmd(d, &a, HC1_IO_TRUNCATE, 6, &cqe);
+
+    /* End-of-sequence ids never appear before min_new, at any seed. */
+    eog[0] = (int32_t)hc1t_rd(d, HC1_REG_EOS_ID);
+    eog[1] = (int32_t)hc1t_rd(d, HC1_REG_EOT_ID);
+    eog[2] = (int32_t)hc1t_rd(d, HC1_REG_EOM_ID);
+    hc1t_decode_params(&p, 16);
+    p.min_new = 16;
+    p.temperature = f2u(2.0f);
+    ok = true;
+    for (uint64_t seed = 1; seed <= 4 && ok; seed++) {
+        p.seed = seed;
+        ok &= run_decode(d, &a, &p, &cqe, rec, &n) == 0 && n == 16;
+        for (uint32_t i = 0; i < n; i++) {
+            ok &= rec[i].token != eog[0] && rec[i].token != eog[1] &&
+                  rec[i].token != eog[2];
+        }
+        hc1t_ctx_cmd(d, &a, HC1_IO_TRUNCATE, 6, &cqe);
+    }
+    CHECK(ok, "temperature 2, min_new 16: no EOS/EOT/EOM in 4 x 16 tokens");
+    hc1t_close(d);
+}
+
+/*
+ * CANCEL stops a running PREFILL between chunks and rolls it back: the
+ * context then decodes exactly what it would have without that PREFILL.
+ */
+static void test_prefill_cancel(void)
+{
+    Hc1Dev *d = bring_up(",contexts=2,max-ctx-tokens=4096");
+    enum { N = 3000 };
+    static int32_t big[N];
+    struct hc1_decode_params p;
+    struct hc1_token_rec rec[512];
+    struct hc1_cqe cqe, pcqe;
+    struct hc1_sqe sqe;
+    uint32_t n, before;
+    int32_t t[6];
+    uint16_t cid;
+    uint64_t a, list;
+    Hc1TCtx c;
+    bool ok;
+
+    CHECK(d != NULL, "prefill cancel: card up");
+    if (!d) {
+        return;
+    }
+    prompt_ids(d, t);
+    CHECK(hc1t_ctx_create(d, 1, 4096, 64, false, 0, 0, &c) == 0 &&
+          hc1t_prefill(d, &c, t, 6, NULL) == 0, "context with the prompt");
+    for (int i = 0; i < N; i++) {
+        big[i] = (int32_t)((7u * i + 11u) % d->n_vocab);
+    }
+    a = hc1t_alloc(d, N * 4, 4096);
+    list = hc1t_alloc(d, 4096, 4096);
+    qtc_memwrite(d->q, a, big, N * 4);
+    for (uint32_t i = 1; i < (N * 4 + 4095) / 4096; i++) {
+        qtc_writeq(d->q, list + 8 * (i - 1), a + 4096ull * i);
+    }
+    hc1t_sqe_init(&sqe, HC1_IO_PREFILL);
+    sqe.ctx = c.id;
+    sqe.dptr1 = a;
+    sqe.dptr2 = list;
+    sqe.cdw10 = N;
+    before = hc1t_rd(d, HC1_REG_TOK_PREFILLED_LO);
+    cid = hc1t_submit(d, 1, &sqe);
+    /* wait until it has computed a chunk or two, then cancel */
+    for (int i = 0; i < 20000 &&
+         hc1t_rd(d, HC1_REG_TOK_PREFILLED_LO) - before < 64; i++) {
+        usleep(1000);
+    }
+    CHECK(hc1t_ctx_cmd(d, &c, HC1_IO_CANCEL, 0, &cqe) == 0 && cqe.dw0 == 1,
+          "CANCEL during the PREFILL of %d tokens aborts 1 command", N);
+    ok = hc1t_wait(d, 1, cid, &pcqe, 60000);
+    n = hc1t_rd(d, HC1_REG_TOK_PREFILLED_LO) - before;
+    CHECK(ok && hc1t_sc(&pcqe) == HC1_SC_ABORTED && pcqe.dw0 == 6 &&
+          n < N, "the PREFILL completes ABORTED after %u of %d tokens, "
+          "length 6", n, N);
+    hc1t_decode_params(&p, 8);
+    ok = run_decode(d, &c, &p, &cqe, rec, &n) == 0 && n == 8;
+    for (uint32_t i = 0; i < n && i < 8; i++) {
+        ok &= rec[i].token == first_run[i] && rec[i].pos == 6 + i;
+    }
+    CHECK(ok, "then DECODE gives the tokens of the prompt alone");
+    hc1t_close(d);
+}
+
 int main(int argc, char **argv)
 {
     const char *base;
@@ -655,6 +797,8 @@ int main(int argc, char **argv)
     base = strrchr(rom, '/');
     tiny = !strcmp(base ? base + 1 : rom, "llama31-tiny-f16.gguf");
     test_greedy_stream();
+    test_min_new();
+    test_prefill_cancel();
     test_limits();
     test_stream_flow();
     test_reset_during_decode();

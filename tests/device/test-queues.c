@@ -82,6 +82,7 @@ static void test_admin(void)
     struct hc1_cqe cqe;
     uint64_t buf;
     uint32_t v, hb;
+    bool ok;
 
     CHECK(d && hc1t_enable(d, 32), "admin queue of 32: CSTS.RDY");
     if (!d) {
@@ -174,6 +175,29 @@ static void test_admin(void)
           qtc_readl(d->q, buf + 8) == v &&
           qtc_readl(d->q, buf + 24) == d->n_vocab,
           "tokenizer blob header: HC1T, size, n_vocab");
+    /* Blob version 2 (interface 1.2): the chat template, NUL after it. */
+    sqe.cdw13 = 104;
+    if (hc1t_cmd(d, 0, &sqe, NULL) == 0) {
+        uint32_t ver = qtc_readl(d->q, buf + 4);
+        uint32_t coff = qtc_readl(d->q, buf + 96);
+        uint32_t clen = qtc_readl(d->q, buf + 100);
+
+        CHECK(ver == 2 && coff >= 104 && !(coff & 3) && clen > 0 &&
+              (uint64_t)coff + clen < v,
+              "blob version 2 with a chat template at %u, %u bytes", coff,
+              clen);
+        /* its first bytes, then its last byte and the NUL */
+        sqe.cdw11 = coff;
+        sqe.cdw13 = 4;
+        ok = coff && hc1t_cmd(d, 0, &sqe, NULL) == 0 &&
+             qtc_readb(d->q, buf) == '{';
+        sqe.cdw11 = coff + clen - 1;
+        sqe.cdw13 = 2;
+        CHECK(ok && hc1t_cmd(d, 0, &sqe, NULL) == 0 &&
+              qtc_readb(d->q, buf) != 0 && qtc_readb(d->q, buf + 1) == 0,
+              "the chat template (Jinja) reads, NUL-terminated");
+        sqe.cdw11 = 0;
+    }
     sqe.cdw11 = v - 8;
     sqe.cdw13 = 16;
     CHECK(hc1t_cmd(d, 0, &sqe, NULL) == HC1_SC_INVALID_FIELD,

@@ -143,7 +143,7 @@ const char *hc1_tok_strerror(int err)
 /* Section [off, off + n) inside the blob, 4-byte aligned offset. */
 static bool section(const hc1_tok *t, uint32_t off, uint64_t n)
 {
-    return off >= HC1_TOKBLOB_HDR_SIZE && (off & 3) == 0 && off <= t->size &&
+    return off >= t->hdr_size && (off & 3) == 0 && off <= t->size &&
            n <= t->size - off;
 }
 
@@ -169,13 +169,37 @@ int hc1_tok_init(hc1_tok *t, const void *blob, size_t len,
     }
     t->a = *a;
     if (len < HC1_TOKBLOB_HDR_SIZE || rd32(b + HC1_TB_MAGIC) !=
-        HC1_TOKBLOB_MAGIC || rd32(b + HC1_TB_VERSION) != HC1_TOKBLOB_VERSION) {
+        HC1_TOKBLOB_MAGIC) {
+        return HC1_TOK_E_BLOB;
+    }
+    /* version 2 only appends header fields to version 1 */
+    t->version = rd32(b + HC1_TB_VERSION);
+    if (t->version == 1) {
+        t->hdr_size = HC1_TOKBLOB_HDR_SIZE;
+    } else if (t->version == 2) {
+        t->hdr_size = HC1_TOKBLOB_HDR_SIZE_V2;
+    } else {
         return HC1_TOK_E_BLOB;
     }
     t->blob = b;
     t->size = rd32(b + HC1_TB_SIZE);
-    if (t->size > len || t->size < HC1_TOKBLOB_HDR_SIZE) {
+    if (t->size > len || t->size < t->hdr_size) {
         return HC1_TOK_E_BLOB;
+    }
+    if (t->version >= 2) {
+        uint32_t o_chat = rd32(b + HC1_TB_OFF_CHAT);
+        uint32_t n_chat = rd32(b + HC1_TB_CHAT_LEN);
+
+        /* the template and the NUL after it */
+        if (o_chat ? !section(t, o_chat, n_chat + 1ull) ||
+                     b[o_chat + n_chat] != 0
+                   : n_chat != 0) {
+            return HC1_TOK_E_BLOB;
+        }
+        if (o_chat) {
+            t->chat = (const char *)b + o_chat;
+            t->chat_len = n_chat;
+        }
     }
     t->kind = rd32(b + HC1_TB_KIND);
     t->pre = rd32(b + HC1_TB_PRE);
@@ -320,6 +344,14 @@ bool hc1_tok_add_bos(const hc1_tok *t)
 bool hc1_tok_is_eog(const hc1_tok *t, int32_t id)
 {
     return id >= 0 && (id == t->eos || id == t->eot || id == t->eom);
+}
+
+const char *hc1_tok_chat_template(const hc1_tok *t, size_t *len)
+{
+    if (len) {
+        *len = t->chat ? t->chat_len : 0;
+    }
+    return t->chat;
 }
 
 /* ---- output ------------------------------------------------------- */

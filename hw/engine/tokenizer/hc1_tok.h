@@ -29,6 +29,9 @@ typedef struct hc1_tok_alloc {
 typedef struct hc1_tok {
     const uint8_t *blob;
     uint32_t size;
+    uint32_t version, hdr_size;
+    const char *chat;           /* chat template (NUL follows) or NULL */
+    uint32_t chat_len;
     uint32_t kind, pre, flags;
     uint32_t n_vocab, n_merges;
     int32_t bos, eos, eot, eom, unk, pad;
@@ -89,6 +92,13 @@ long hc1_tok_piece(const hc1_tok *t, int32_t id, uint32_t flags, char *buf,
 long hc1_tok_decode(const hc1_tok *t, const int32_t *ids, size_t n,
                     uint32_t flags, char *buf, size_t cap);
 bool hc1_tok_is_eog(const hc1_tok *t, int32_t id);
+/*
+ * The model's chat template (GGUF tokenizer.chat_template, a Jinja
+ * template as the file has it), NUL-terminated, with its length in
+ * @len; NULL (and 0) when the blob has none (blob version 1, or a model
+ * without one).
+ */
+const char *hc1_tok_chat_template(const hc1_tok *t, size_t *len);
 /* Token id of exactly these bytes, or -1. */
 int32_t hc1_tok_lookup(const hc1_tok *t, const char *s, size_t n);
 

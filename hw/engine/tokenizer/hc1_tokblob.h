@@ -4,13 +4,21 @@
  * engine from the GGUF metadata (hc1_model_tokenizer_blob) and parsed by
  * the freestanding tokenizer (hc1_tok.h).
  *
- * Format, version 1. Little-endian throughout. All offsets are in bytes
- * from the start of the blob; every section starts 4-byte aligned and
- * lies inside the blob. A reader must check every field it uses.
+ * Format, version 2. Little-endian throughout. All offsets are in bytes
+ * from the start of the blob; every section starts 4-byte aligned, lies
+ * inside the blob and after the header. A reader must check every field
+ * it uses.
  *
- *   Header (HC1_TOKBLOB_HDR_SIZE = 96 bytes), u32 fields unless noted:
+ * Versions: version 1 is the 96-byte header below without the fields
+ * from offset 96 on. Version 2 appends header fields only (offsets and
+ * meanings of version 1 fields are unchanged), so a version 2 reader
+ * reads both, treating a version 1 blob as one without the new fields;
+ * a version 1 reader refuses version 2 by the version field, cleanly.
+ *
+ *   Header (HC1_TOKBLOB_HDR_SIZE_V2 = 104 bytes in version 2,
+ *   HC1_TOKBLOB_HDR_SIZE = 96 in version 1), u32 fields unless noted:
  *     0   magic          'H','C','1','T' (0x54314348 read as u32)
- *     4   version        1
+ *     4   version        2 (or 1)
  *     8   size           total blob size in bytes
  *     12  kind           HC1_TOK_BPE (byte-level BPE, GGUF "gpt2") or
  *                        HC1_TOK_SPM (SentencePiece-style, GGUF "llama")
@@ -45,6 +53,13 @@
  *     88  off_merge_hash u32[merge_hash_n]: slot = rank + 1 (0 empty),
  *                        start slot hc1_tok_pair_hash(left, right) mod n
  *     92  merge_hash_n   power of two > n_merges, or 0
+ *   version 2:
+ *     96  off_chat       the chat template: the GGUF string
+ *                        tokenizer.chat_template (a Jinja template,
+ *                        UTF-8, as the model file has it), or 0 when
+ *                        the model has none
+ *     100 chat_len       its length in bytes (0 when absent); one NUL
+ *                        byte follows it in the blob, not counted
  *
  * When two tokens have the same bytes, the hash holds the higher id
  * (as a later map insertion would).
@@ -59,8 +74,9 @@
 #include <stdint.h>
 
 #define HC1_TOKBLOB_MAGIC       0x54314348u
-#define HC1_TOKBLOB_VERSION     1u
-#define HC1_TOKBLOB_HDR_SIZE    96u
+#define HC1_TOKBLOB_VERSION     2u
+#define HC1_TOKBLOB_HDR_SIZE    96u     /* version 1; the least to read */
+#define HC1_TOKBLOB_HDR_SIZE_V2 104u
 
 enum {
     HC1_TOK_BPE = 1,
@@ -96,6 +112,7 @@ enum {
     HC1_TB_OFF_TYPES = 68, HC1_TB_OFF_SCORES = 72, HC1_TB_OFF_MERGES = 76,
     HC1_TB_OFF_VOCAB_HASH = 80, HC1_TB_VOCAB_HASH_N = 84,
     HC1_TB_OFF_MERGE_HASH = 88, HC1_TB_MERGE_HASH_N = 92,
+    HC1_TB_OFF_CHAT = 96, HC1_TB_CHAT_LEN = 100,         /* version 2 */
 };
 
 /* FNV-1a, 32 bit. */

@@ -13,6 +13,7 @@
 #include "gguf.h"
 #include "quant.h"
 #include "testutil.h"
+#include "tlora.h"
 
 #include <math.h>
 #include <string.h>
@@ -21,10 +22,21 @@ static int fails;
 
 /* ---- naive reference forward (double accumulation, f32 weights) ---- */
 
+/* A LoRA adapter for the reference: matrix name -> A, B, rank. */
+typedef struct refl {
+    const char *mat;        /* "attn_q" ... */
+    uint32_t layer, r;
+    const float *a, *b;     /* [r][n_in], [n_out][r] */
+} refl;
+
 typedef struct refm {
     gguf_file f;
     uint32_t E, L, H, HKV, HD, F, V;
     float theta, eps;
+    const refl *lora;       /* NULL: none */
+    int n_lora;
+    double lora_scale;      /* scale * alpha / r is applied per matrix */
+    double lora_alpha;
 } refm;
 
 static const float *tw(refm *r, const char *fmt, int l)
@@ -45,6 +57,37 @@ static void matvec(const float *w, const float *x, float *y, uint32_t in,
             s += (double)w[(size_t)o * in + i] * x[i];
         }
         y[o] = (float)s;
+    }
+}
+
+/* y = W x, plus the adapter's s * B (A x) in double when it has W. */
+static void mv(refm *r, const char *mat, uint32_t l, const float *x, float *y,
+               uint32_t in, uint32_t out)
+{
+    char fmt[64];
+    snprintf(fmt, sizeof(fmt), "blk.%%d.%s.weight", mat);
+    matvec(tw(r, fmt, (int)l), x, y, in, out);
+    for (int i = 0; i < r->n_lora; i++) {
+        const refl *lo = &r->lora[i];
+        if (lo->layer != l || strcmp(lo->mat, mat)) {
+            continue;
+        }
+        double s = r->lora_alpha != 0 ? r->lora_scale * r->lora_alpha / lo->r
+                                       : r->lora_scale;
+        double ax[64];
+        for (uint32_t k = 0; k < lo->r; k++) {
+            ax[k] = 0;
+            for (uint32_t j = 0; j < in; j++) {
+                ax[k] += (double)lo->a[(size_t)k * in + j] * x[j];
+            }
+        }
+        for (uint32_t o = 0; o < out; o++) {
+            double d = 0;
+            for (uint32_t k = 0; k < lo->r; k++) {
+                d += (double)lo->b[(size_t)o * lo->r + k] * ax[k];
+            }
+            y[o] = (float)(y[o] + s * d);
+        }
     }
 }
 
@@ -80,9 +123,9 @@ static void ref_forward(refm *r, const int32_t *toks, uint32_t n,
             float *k = kc + ((size_t)l * n + p) * KV;
             float *v = vc + ((size_t)l * n + p) * KV;
             rms(x, tw(r, "blk.%d.attn_norm.weight", (int)l), xb, E, r->eps);
-            matvec(tw(r, "blk.%d.attn_q.weight", (int)l), xb, q, E, Q);
-            matvec(tw(r, "blk.%d.attn_k.weight", (int)l), xb, k, E, KV);
-            matvec(tw(r, "blk.%d.attn_v.weight", (int)l), xb, v, E, KV);
+            mv(r, "attn_q", l, xb, q, E, Q);
+            mv(r, "attn_k", l, xb, k, E, KV);
+            mv(r, "attn_v", l, xb, v, E, KV);
             /* rope: adjacent pairs, theta_i = p * base^(-2i/HD) / f_i */
             for (uint32_t i = 0; i < HD / 2; i++) {
                 double th = p * pow(r->theta, -2.0 * i / HD) /
@@ -126,18 +169,17 @@ static void ref_forward(refm *r, const int32_t *toks, uint32_t n,
                     att[h * HD + i] = (float)o;
                 }
             }
-            matvec(tw(r, "blk.%d.attn_output.weight", (int)l), att, tmp, Q,
-                   E);
+            mv(r, "attn_output", l, att, tmp, Q, E);
             for (uint32_t i = 0; i < E; i++) {
                 x[i] += tmp[i];
             }
             rms(x, tw(r, "blk.%d.ffn_norm.weight", (int)l), xb, E, r->eps);
-            matvec(tw(r, "blk.%d.ffn_gate.weight", (int)l), xb, h1, E, r->F);
-            matvec(tw(r, "blk.%d.ffn_up.weight", (int)l), xb, h2, E, r->F);
+            mv(r, "ffn_gate", l, xb, h1, E, r->F);
+            mv(r, "ffn_up", l, xb, h2, E, r->F);
             for (uint32_t i = 0; i < r->F; i++) {
                 h1[i] = (float)(h1[i] / (1.0 + exp(-h1[i])) * h2[i]);
             }
-            matvec(tw(r, "blk.%d.ffn_down.weight", (int)l), h1, tmp, r->F, E);
+            mv(r, "ffn_down", l, h1, tmp, r->F, E);
             for (uint32_t i = 0; i < E; i++) {
                 x[i] += tmp[i];
             }
@@ -164,6 +206,7 @@ static void test_vs_reference(int tied)
     tmodel_default(&o);
     o.tied = tied;
     void *buf = tmodel_build(&o, &len, NULL);
+    memset(&r, 0, sizeof(r));
     CHECK(gguf_parse(&r.f, buf, len, err, sizeof(err)));
     r.E = o.n_embd;
     r.L = o.n_layer;
@@ -210,6 +253,320 @@ static void test_vs_reference(int tied)
     hc1_engine_free(e);
     hc1_model_close(m);
     gguf_free(&r.f);
+    free(buf);
+}
+
+/* ---- LoRA adapters --------------------------------------------------- */
+
+static const char *const lmats[7] = {
+    "attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up",
+    "ffn_down",
+};
+
+/* Shapes of the default test model's matrices: n_in, n_out. */
+static void lshape(const tmodel_opts *o, int w, uint32_t *in, uint32_t *out)
+{
+    uint32_t hd = o->n_embd / o->n_head;
+    uint32_t ins[7] = { o->n_embd, o->n_embd, o->n_embd, o->n_head * hd,
+                        o->n_embd, o->n_embd, o->n_ff };
+    uint32_t outs[7] = { o->n_head * hd, o->n_head_kv * hd,
+                         o->n_head_kv * hd, o->n_embd, o->n_ff, o->n_ff,
+                         o->n_embd };
+    *in = ins[w];
+    *out = outs[w];
+}
+
+/* Logits after @n tokens: prefill n - 3, then 3 decode steps. */
+static void lora_logits(hc1_engine *e, const hc1_lora *lo, float scale,
+                        const int32_t *toks, uint32_t n, float *out)
+{
+    hc1_ctx *c;
+    hc1_status st;
+    CHECK(hc1_ctx_new(e, 64, 0, &c) == HC1_OK);
+    CHECK(hc1_ctx_set_lora(c, lo, scale) == HC1_OK);
+    CHECK(hc1_prefill(c, toks, n - 3) == HC1_OK);
+    for (uint32_t i = n - 3; i < n; i++) {
+        CHECK(hc1_decode_batch(e, &c, &toks[i], 1, &st) == HC1_OK);
+    }
+    memcpy(out, hc1_ctx_logits(c), 267 * sizeof(float));
+    hc1_ctx_free(c);
+}
+
+/* An adapter must be refused, with @what in the message. */
+static void lora_refused(hc1_model *m, const tlora_meta *meta,
+                         const tlora_mat *mats, int n, const char *what)
+{
+    size_t len;
+    char err[256] = "";
+    hc1_lora *lo = NULL;
+    void *b = tlora_build(meta, mats, n, &len);
+    hc1_status st = hc1_lora_open_mem(m, b, len, &lo, err, sizeof(err));
+    if (st != HC1_E_FORMAT || lo || !strstr(err, what)) {
+        fprintf(stderr, "adapter not refused as '%s': status %d, '%s'\n",
+                what, st, err);
+        fails++;
+    }
+    hc1_lora_close(lo);
+    free(b);
+}
+
+static void test_lora(void)
+{
+    tmodel_opts o;
+    size_t len, alen;
+    refm r;
+    char err[256];
+    hc1_model *m;
+    hc1_engine *e;
+    hc1_lora *lo, *lz;
+    tlora_mat mats[14];
+    refl rl[14];
+    float *ab[14][2];
+    uint64_t seed = 99;
+    int nm = 0;
+
+    tmodel_default(&o);
+    void *buf = tmodel_build(&o, &len, NULL);
+    memset(&r, 0, sizeof(r));
+    CHECK(gguf_parse(&r.f, buf, len, err, sizeof(err)));
+    r.E = o.n_embd;
+    r.L = o.n_layer;
+    r.H = o.n_head;
+    r.HKV = o.n_head_kv;
+    r.HD = o.n_embd / o.n_head;
+    r.F = o.n_ff;
+    r.V = 267;
+    r.theta = 10000.0f;
+    r.eps = 1e-5f;
+    CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
+    hc1_engine_config cfg = { .n_threads = 2, .kv_type = HC1_KV_F32 };
+    CHECK(hc1_engine_new(m, &cfg, &e) == HC1_OK);
+
+    /* every matrix of layer 0 and two of layer 1, ranks 1..4 */
+    for (uint32_t l = 0; l < 2; l++) {
+        for (int w = 0; w < 7; w++) {
+            if (l == 1 && w != 1 && w != 6) {
+                continue;
+            }
+            tlora_mat *t = &mats[nm];
+            memset(t, 0, sizeof(*t));
+            snprintf(t->name, sizeof(t->name), "blk.%u.%s.weight", l,
+                     lmats[w]);
+            lshape(&o, w, &t->n_in, &t->n_out);
+            t->r = 1 + (uint32_t)(nm % 4);
+            ab[nm][0] = malloc((size_t)t->r * t->n_in * 4);
+            ab[nm][1] = malloc((size_t)t->r * t->n_out * 4);
+            for (uint32_t i = 0; i < t->r * t->n_in; i++) {
+                ab[nm][0][i] = 0.2f * trng_normal(&seed);
+            }
+            for (uint32_t i = 0; i < t->r * t->n_out; i++) {
+                ab[nm][1][i] = 0.2f * trng_normal(&seed);
+            }
+            t->a = ab[nm][0];
+            t->b = ab[nm][1];
+            rl[nm] = (refl) { lmats[w], l, t->r, t->a, t->b };
+            nm++;
+        }
+    }
+    tlora_meta meta;
+    tlora_meta_default(&meta);
+    meta.alpha = 4.0f;
+    void *ad = tlora_build(&meta, mats, nm, &alen);
+    CHECK(hc1_lora_open_mem(m, ad, alen, &lo, err, sizeof(err)) == HC1_OK);
+    free(ad);       /* the adapter keeps its own copy */
+    CHECK(hc1_lora_n_matrices(lo) == (uint32_t)nm);
+    size_t want = 0;
+    for (int i = 0; i < nm; i++) {
+        want += (size_t)mats[i].r * (mats[i].n_in + mats[i].n_out) * 4;
+    }
+    CHECK(hc1_lora_sram_bytes(lo) == want);
+
+    /* the same adapter with B = 0 */
+    float *zero = calloc(4 * 96, 4);
+    tlora_mat zm[14];
+    memcpy(zm, mats, sizeof(zm));
+    for (int i = 0; i < nm; i++) {
+        zm[i].b = zero;
+    }
+    ad = tlora_build(&meta, zm, nm, &alen);
+    CHECK(hc1_lora_open_mem(m, ad, alen, &lz, err, sizeof(err)) == HC1_OK);
+    free(ad);
+
+    int32_t toks[12];
+    for (int i = 0; i < 12; i++) {
+        toks[i] = (int32_t)(trng(&seed) % 267);
+    }
+    float base[267], with[267], ref[267], z[267], half[267];
+    lora_logits(e, NULL, 1.0f, toks, 12, base);
+    lora_logits(e, lo, 1.0f, toks, 12, with);
+    lora_logits(e, lz, 1.0f, toks, 12, z);
+    lora_logits(e, lo, 0.5f, toks, 12, half);
+
+    /* the double-precision reference with the adapter, scale 1 and 0.5 */
+    r.lora = rl;
+    r.n_lora = nm;
+    r.lora_alpha = 4.0;
+    double md = 0, moved = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        r.lora_scale = pass ? 0.5 : 1.0;
+        ref_forward(&r, toks, 12, ref);
+        const float *got = pass ? half : with;
+        for (int i = 0; i < 267; i++) {
+            double d = fabs(got[i] - ref[i]);
+            md = d > md ? d : md;
+            d = fabs(got[i] - base[i]);
+            moved = d > moved ? d : moved;
+        }
+    }
+    if (md > 1e-4 || moved < 0.05) {
+        fprintf(stderr, "lora: max |dlogit| %.3g vs the reference, moved "
+                "%.3g from the base\n", md, moved);
+        fails++;
+    }
+    CHECK(!memcmp(z, base, sizeof(base)));
+
+    /* in one batch with a plain context, each is as alone */
+    {
+        hc1_ctx *c[2];
+        hc1_status st[2];
+        CHECK(hc1_ctx_new(e, 64, 0, &c[0]) == HC1_OK);
+        CHECK(hc1_ctx_new(e, 64, 0, &c[1]) == HC1_OK);
+        CHECK(hc1_ctx_set_lora(c[0], lo, 1.0f) == HC1_OK);
+        CHECK(hc1_prefill(c[0], toks, 9) == HC1_OK);
+        CHECK(hc1_prefill(c[1], toks, 9) == HC1_OK);
+        for (int i = 9; i < 12; i++) {
+            int32_t tk[2] = { toks[i], toks[i] };
+            CHECK(hc1_decode_batch(e, c, tk, 2, st) == HC1_OK);
+        }
+        CHECK(!memcmp(hc1_ctx_logits(c[0]), with, sizeof(with)));
+        CHECK(!memcmp(hc1_ctx_logits(c[1]), base, sizeof(base)));
+        /* argument errors */
+        CHECK(hc1_ctx_set_lora(c[0], lo, NAN) == HC1_E_INVAL);
+        CHECK(hc1_ctx_set_lora(c[0], NULL, 0.0f) == HC1_OK);
+        hc1_ctx_free(c[0]);
+        hc1_ctx_free(c[1]);
+    }
+
+    /* refusals name the problem */
+    tlora_meta bad = meta;
+    bad.general_type = "model";
+    lora_refused(m, &bad, mats, nm, "general.type");
+    bad = meta;
+    bad.adapter_type = "prompt";
+    lora_refused(m, &bad, mats, nm, "adapter.type");
+    bad = meta;
+    bad.arch = "gpt2";
+    lora_refused(m, &bad, mats, nm, "general.architecture");
+    bad = meta;
+    bad.alpha = NAN;
+    lora_refused(m, &bad, mats, nm, "adapter.lora.alpha");
+    lora_refused(m, &meta, mats, 0, "no LoRA tensors");
+    tlora_mat t = mats[0];
+    t.omit_b = 1;
+    lora_refused(m, &meta, &t, 1, "lora_a without lora_b");
+    t = mats[0];
+    t.b_rows = t.n_out + 1;
+    lora_refused(m, &meta, &t, 1, "blk.0.attn_q.weight: lora_a");
+    t = mats[1];                    /* attn_k's shapes under attn_q's name */
+    snprintf(t.name, sizeof(t.name), "blk.0.attn_q.weight");
+    lora_refused(m, &meta, &t, 1, "do not fit the base");
+    t = mats[0];
+    snprintf(t.name, sizeof(t.name), "blk.2.attn_q.weight");
+    lora_refused(m, &meta, &t, 1, "blk.2.attn_q.weight.lora_a: not");
+    snprintf(t.name, sizeof(t.name), "token_embd.weight");
+    lora_refused(m, &meta, &t, 1, "token_embd.weight.lora_a: not");
+    t = mats[0];
+    t.type = 8;                     /* Q8_0 */
+    lora_refused(m, &meta, &t, 1, "Q8_0");
+    t = mats[0];
+    float *nan = malloc((size_t)t.r * t.n_in * 4);
+    memcpy(nan, t.a, (size_t)t.r * t.n_in * 4);
+    nan[5] = NAN;
+    t.a = nan;
+    lora_refused(m, &meta, &t, 1, "not finite");
+    free(nan);
+    /* truncated at every 97th byte: refused, never a crash */
+    ad = tlora_build(&meta, mats, nm, &alen);
+    for (size_t cut = 0; cut < alen; cut += 97) {
+        hc1_lora *x = NULL;
+        CHECK(hc1_lora_open_mem(m, ad, cut, &x, err, sizeof(err)) ==
+              HC1_E_FORMAT && !x);
+    }
+    free(ad);
+
+    hc1_lora_close(lo);
+    hc1_lora_close(lz);
+    for (int i = 0; i < nm; i++) {
+        free(ab[i][0]);
+        free(ab[i][1]);
+    }
+    free(zero);
+    hc1_engine_free(e);
+    hc1_model_close(m);
+    gguf_free(&r.f);
+    free(buf);
+}
+
+/* ---- chunked prefill ---------------------------------------------------- */
+
+/*
+ * The device prefills in chunks so that CANCEL can stop it between them,
+ * and rolls a cancelled prefill back by truncating and feeding the last
+ * old token again. Both must leave every logit bit-identical.
+ */
+static void test_chunked_prefill(void)
+{
+    tmodel_opts o;
+    size_t len;
+    char err[256];
+    hc1_model *m;
+    hc1_engine *e;
+    hc1_ctx *a, *b;
+    int32_t toks[151];
+    uint64_t seed = 3;
+    hc1_status st;
+    float l100[267];
+
+    tmodel_default(&o);
+    o.wtype = GGML_Q8_0;
+    void *buf = tmodel_build(&o, &len, NULL);
+    CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
+    for (int i = 0; i < 151; i++) {
+        toks[i] = (int32_t)(trng(&seed) % 267);
+    }
+    /* f16 and f32 caches (q8 needs heads of 32; these have 16) */
+    for (int kv = 0; kv < 2; kv++) {
+        hc1_engine_config cfg = { .n_threads = 2, .kv_type = kv };
+        CHECK(hc1_engine_new(m, &cfg, &e) == HC1_OK);
+        CHECK(hc1_ctx_new(e, 160, 0, &a) == HC1_OK);
+        CHECK(hc1_ctx_new(e, 160, 0, &b) == HC1_OK);
+        CHECK(hc1_prefill(a, toks, 150) == HC1_OK);
+        const uint32_t chunks[] = { 1, 7, 64, 28, 37, 13 };
+        uint32_t at = 0;
+        for (int i = 0; i < 6; i++) {
+            CHECK(hc1_prefill(b, toks + at, chunks[i]) == HC1_OK);
+            at += chunks[i];
+            if (at == 100) {
+                memcpy(l100, hc1_ctx_logits(b), sizeof(l100));
+            }
+        }
+        CHECK(at == 150);
+        CHECK(!memcmp(hc1_ctx_logits(a), hc1_ctx_logits(b), 267 * 4));
+        hc1_ctx *ab[2] = { a, b };
+        int32_t t2[2] = { toks[150], toks[150] };
+        hc1_status st2[2];
+        CHECK(hc1_decode_batch(e, ab, t2, 2, st2) == HC1_OK);
+        CHECK(!memcmp(hc1_ctx_logits(a), hc1_ctx_logits(b), 267 * 4));
+        /* roll back to 100 as the device does: keep 99, feed the 100th */
+        CHECK(hc1_ctx_truncate(b, 99) == HC1_OK);
+        CHECK(hc1_prefill(b, &toks[99], 1) == HC1_OK);
+        CHECK(!memcmp(hc1_ctx_logits(b), l100, sizeof(l100)));
+        CHECK(hc1_decode_batch(e, &b, &toks[100], 1, &st) == HC1_OK);
+        hc1_ctx_free(a);
+        hc1_ctx_free(b);
+        hc1_engine_free(e);
+    }
+    hc1_model_close(m);
     free(buf);
 }
 
@@ -405,6 +762,57 @@ static void test_sampling(void)
     }
     CHECK(n10 > 900 && n10 < 1100);
 
+    /* logit bias: a ban is never drawn, at any temperature or filter */
+    int32_t bid[2] = { 10, 12 };
+    float bv[2] = { -INFINITY, 3.0f };
+    sp.bias_ids = bid;
+    sp.bias = bv;
+    sp.n_bias = 1;
+    for (uint64_t seed = 0; seed < 200; seed++) {
+        sp.seed = seed;
+        CHECK(hc1_sample(c, &sp, &out) == HC1_OK && out.id == 11);
+    }
+    sp.temperature = 0.0f;
+    sp.n_top_logprobs = 2;
+    CHECK(hc1_sample(c, &sp, &out) == HC1_OK && out.id == 11);
+    /* the log-probabilities are of the biased distribution */
+    CHECK(fabsf(out.logprob - (float)-log(1.0 + 265 * exp(-50.0))) < 1e-5f);
+    CHECK(out.top_ids[0] == 11 && out.top_logprobs[1] < -49.0f);
+    /* a finite bias moves a token: -50 + 3 is still far below 0 */
+    sp.n_bias = 2;
+    CHECK(hc1_sample(c, &sp, &out) == HC1_OK && out.id == 11);
+    bv[1] = 60.0f;
+    CHECK(hc1_sample(c, &sp, &out) == HC1_OK && out.id == 12);
+    CHECK(fabsf(out.logprob - out.top_logprobs[0]) < 1e-6f);
+    /* the caller's logits are not changed */
+    CHECK(lg[10] == 0.0f && lg[12] == -50.0f);
+    /* refused: an id out of range, NaN, +inf, bans that leave nothing */
+    bid[1] = 267;
+    CHECK(hc1_sample(c, &sp, &out) == HC1_E_INVAL);
+    bid[1] = 12;
+    bv[1] = NAN;
+    CHECK(hc1_sample(c, &sp, &out) == HC1_E_INVAL);
+    bv[1] = INFINITY;
+    CHECK(hc1_sample(c, &sp, &out) == HC1_E_INVAL);
+    sp.bias = NULL;
+    CHECK(hc1_sample(c, &sp, &out) == HC1_E_INVAL);
+    {
+        int32_t all[267];
+        float inf[267];
+        for (int i = 0; i < 267; i++) {
+            all[i] = i;
+            inf[i] = -INFINITY;
+        }
+        sp.bias_ids = all;
+        sp.bias = inf;
+        sp.n_bias = 267;
+        CHECK(hc1_sample(c, &sp, &out) == HC1_E_INVAL);
+        sp.n_bias = 266;    /* all but the last: it must be chosen */
+        sp.temperature = 1.5f;
+        CHECK(hc1_sample(c, &sp, &out) == HC1_OK && out.id == 266);
+    }
+    hc1_sampling_default(&sp);
+
     /* decode batch errors: a context twice, a bad token */
     hc1_ctx *c2;
     CHECK(hc1_ctx_new(e, 8, 4, &c2) == HC1_OK);
@@ -529,6 +937,8 @@ int main(void)
     test_invariance(GGML_F16);
     test_invariance(GGML_Q8_0);
     test_sampling();
+    test_lora();
+    test_chunked_prefill();
     test_kv_and_isa();
     printf("%d passed, %d failed\n", fails ? 0 : 1, fails ? 1 : 0);
     return fails ? 1 : 0;

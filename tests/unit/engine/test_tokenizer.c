@@ -11,6 +11,7 @@
  */
 
 #include "hc1_engine.h"
+#include "gguf.h"
 #include "hc1_stop.h"
 #include "hc1_tok.h"
 #include "json.h"
@@ -163,6 +164,66 @@ static void test_llama31(const char *model, const char *vectors)
     hc1_model_close(m);
 }
 
+/*
+ * Blob version 2 carries the chat template: it must be the GGUF string
+ * byte for byte. The same blob labelled version 1 still reads (without
+ * the template), an unknown version and a bad template section do not.
+ */
+static void test_chat_template(const char *model)
+{
+    hc1_model *m;
+    hc1_tok t;
+    gguf_file gf;
+    char err[256];
+    const void *blob;
+    size_t blen, clen;
+    size_t flen;
+    void *file = read_file(model, &flen);
+
+    CHECK(file && gguf_parse(&gf, file, flen, err, sizeof(err)));
+    const gguf_kv *kv = gguf_find_kv(&gf, "tokenizer.chat_template");
+    CHECK(kv && kv->type == GGUF_T_STRING && kv->s.len > 100);
+
+    m = open_tok(model, &t);
+    const char *ct = hc1_tok_chat_template(&t, &clen);
+    CHECK(ct && clen == kv->s.len && !memcmp(ct, kv->s.p, clen) &&
+          ct[clen] == 0);
+    CHECK(strstr(ct, "<|start_header_id|>") != NULL);
+    hc1_tok_fini(&t);
+
+    hc1_model_tokenizer_blob(m, &blob, &blen);
+    uint8_t *b = malloc(blen);
+    uint32_t v, off;
+    memcpy(&v, (const uint8_t *)blob + HC1_TB_VERSION, 4);
+    CHECK(v == 2);
+    memcpy(&off, (const uint8_t *)blob + HC1_TB_OFF_CHAT, 4);
+    struct { uint32_t field, value; int ok; } cases[] = {
+        { HC1_TB_VERSION, 1, 1 },                   /* read as version 1 */
+        { HC1_TB_VERSION, 3, 0 },
+        { HC1_TB_VERSION, 0, 0 },
+        { HC1_TB_CHAT_LEN, (uint32_t)clen + 1, 0 }, /* NUL not at the end */
+        { HC1_TB_CHAT_LEN, 0xfffffffeu, 0 },
+        { HC1_TB_CHAT_LEN, 0xffffffffu, 0 },
+        { HC1_TB_OFF_CHAT, off + 2, 0 },            /* misaligned */
+        { HC1_TB_OFF_CHAT, 64, 0 },                 /* inside the header */
+        { HC1_TB_OFF_CHAT, 0, 0 },                  /* none, but a length */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memcpy(b, blob, blen);
+        memcpy(b + cases[i].field, &cases[i].value, 4);
+        int r = hc1_tok_init(&t, b, blen, &alloc);
+        CHECK((r == 0) == cases[i].ok);
+        if (r == 0) {
+            CHECK(hc1_tok_chat_template(&t, &clen) == NULL && clen == 0);
+            hc1_tok_fini(&t);
+        }
+    }
+    free(b);
+    hc1_model_close(m);
+    gguf_free(&gf);
+    free(file);
+}
+
 static void test_stories(const char *model, const char *ref)
 {
     hc1_tok t;
@@ -232,6 +293,7 @@ int main(int argc, char **argv)
         skip_if_missing(argv[i]);
     }
     test_llama31(argv[1], argv[2]);
+    test_chat_template(argv[1]);
     test_stories(argv[3], argv[4]);
     printf("%d passed, %d failed\n", fails ? 0 : 1, fails ? 1 : 0);
     return fails ? 1 : 0;
