@@ -35,8 +35,6 @@ static const char *fatal_name(uint32_t code)
         return "admin queue registers invalid";
     case HC1_FATAL_BOOT:
         return "boot failed";
-    case HC1_FATAL_ADMIN_DMA:
-        return "admin queue memory unreachable";
     }
     return "unknown";
 }

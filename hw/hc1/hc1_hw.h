@@ -191,7 +191,6 @@ enum hc1_fatal_code {
     HC1_FATAL_INJECTED = 1,         /* fault injection */
     HC1_FATAL_ADMIN_QUEUE = 2,      /* AQA/ASQ/ACQ invalid at CC.EN */
     HC1_FATAL_BOOT = 3,             /* boot failed; see BOOT_STATUS */
-    HC1_FATAL_ADMIN_DMA = 4,        /* admin queue memory unreachable */
 };
 
 /* -- 0x200 admin queue (RW while CC.EN = 0) -- */
