@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +44,22 @@ void hc1_gen_params_default(hc1_gen_params *p)
     p->repeat_last_n = 64;
 }
 
+static float f32_of(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof(f));
+    return f;
+}
+
 int hc1_context_create(hc1_card *card, uint32_t kv_tokens,
                        uint64_t stream_id, hc1_context **out)
+{
+    return hc1_context_create_flags(card, kv_tokens, stream_id, 0, out);
+}
+
+int hc1_context_create_flags(hc1_card *card, uint32_t kv_tokens,
+                             uint64_t stream_id, uint32_t flags,
+                             hc1_context **out)
 {
     struct hc1_ioc_ctx_create c = { 0 };
     hc1_context *ctx;
@@ -55,6 +70,7 @@ int hc1_context_create(hc1_card *card, uint32_t kv_tokens,
     if (!ctx) {
         return -ENOMEM;
     }
+    c.flags = flags;
     c.kv_tokens = kv_tokens;
     c.stream_id = stream_id;
     c.lora_slot = HC1_LORA_NONE_SLOT;
@@ -190,25 +206,110 @@ static int next_event(hc1_context *ctx, struct hc1_event *ev)
     }
 }
 
-int hc1_generate(hc1_context *ctx, const hc1_gen_params *p, hc1_token_cb cb,
-                 void *opaque, hc1_gen_result *res)
+/* A token whose top log-probabilities are still arriving. */
+typedef struct gen_token {
+    bool have;
+    struct hc1_event ev;
+    uint32_t n_top, got;
+    hc1_logprob top[256];       /* n_top is a __u8 */
+} gen_token;
+
+typedef struct gen_state {
+    hc1_context *ctx;
+    const hc1_tok *tok;
+    hc1_token_info_cb cb;
+    void *opaque;
+    bool cancelled;
+    gen_token cur;
+} gen_state;
+
+/* Hand the token in s->cur to the callback. */
+static void gen_flush(gen_state *s)
+{
+    gen_token *g = &s->cur;
+    hc1_token_info t = { 0 };
+    char piece[256];
+    long len;
+
+    if (!g->have) {
+        return;
+    }
+    g->have = false;
+    if (!s->cb || s->cancelled) {
+        return;
+    }
+    len = s->tok ? hc1_tok_piece(s->tok, g->ev.token, HC1_DEC_SPECIAL, piece,
+                                 sizeof(piece)) : 0;
+    if (len < 0) {
+        len = 0;
+    }
+    if ((size_t)len > sizeof(piece)) {
+        len = sizeof(piece);
+    }
+    t.token = g->ev.token;
+    t.pos = g->ev.pos;
+    t.logprob = f32_of(g->ev.logprob);
+    t.text = piece;
+    t.len = (size_t)len;
+    t.n_top = g->got < g->n_top ? g->got : g->n_top;
+    t.top = g->top;
+    if (s->cb(s->opaque, &t)) {
+        s->cancelled = true;
+        hc1_cancel(s->ctx);
+    }
+}
+
+/* A TOP_LOGPROBS record for the token in s->cur. */
+static void gen_top(gen_state *s, const struct hc1_event *ev)
+{
+    const struct hc1_event_top *t = (const struct hc1_event_top *)ev;
+    gen_token *g = &s->cur;
+    uint32_t i, k;
+
+    if (!g->have) {
+        return;
+    }
+    g->n_top = t->n_top;
+    for (i = 0; i < HC1_EV_TOP_PER_RECORD; i++) {
+        k = t->index + i;
+        if (k >= t->n_top) {
+            break;
+        }
+        g->top[k].token = t->top[i].token;
+        g->top[k].logprob = f32_of(t->top[i].logprob);
+        if (k + 1 > g->got) {
+            g->got = k + 1;
+        }
+    }
+    if (g->got >= g->n_top) {
+        gen_flush(s);
+    }
+}
+
+int hc1_generate_info(hc1_context *ctx, const hc1_gen_params *p,
+                      uint32_t n_top, hc1_token_info_cb cb, void *opaque,
+                      hc1_gen_result *res)
 {
     hc1_card *card = ctx->card;
     struct hc1_ioc_decode d = { 0 };
-    const hc1_tok *tok = NULL;
     struct hc1_event ev;
-    bool cancelled = false;
+    gen_state *s;
     uint64_t t0;
-    char piece[256];
-    long len;
     int ret;
 
     memset(res, 0, sizeof(*res));
     if (p->n_stop > HC1_DEC_MAX_STOP_SEQS) {
         return hc1__fail(card, -EINVAL, "too many stop sequences");
     }
-    if (cb && hc1_card_tokenizer(card, &tok)) {
-        tok = NULL;     /* ids only; the error stays recorded */
+    s = calloc(1, sizeof(*s));
+    if (!s) {
+        return hc1__fail(card, -ENOMEM, "decode");
+    }
+    s->ctx = ctx;
+    s->cb = cb;
+    s->opaque = opaque;
+    if (cb && hc1_card_tokenizer(card, &s->tok)) {
+        s->tok = NULL;  /* ids only; the error stays recorded */
     }
     d.flags = p->ignore_eos ? HC1_DECODE_IGNORE_EOS : 0;
     d.ctx = ctx->id;
@@ -226,52 +327,79 @@ int hc1_generate(hc1_context *ctx, const hc1_gen_params *p, hc1_token_cb cb,
     d.n_stop = p->n_stop;
     memcpy(d.stop_len, p->stop_len, sizeof(d.stop_len));
     memcpy(d.stop, p->stop, sizeof(d.stop));
+    d.n_top_logprobs = n_top;
 
     t0 = now_ns();
-    ret = hc1__ioctl(card, HC1_IOC_DECODE, &d, sizeof(d));
+    /* Without logprobs, the version 1 structure: any driver takes it. */
+    ret = hc1__ioctl(card, HC1_IOC_DECODE, &d,
+                     n_top ? sizeof(d) : offsetof(struct hc1_ioc_decode,
+                                                  n_top_logprobs));
     if (ret) {
+        free(s);
+        if (n_top) {
+            return hc1__fail(card, ret, "decode with %u top logprobs",
+                             n_top);
+        }
         return hc1__fail(card, ret, "decode");
     }
     for (;;) {
         ret = next_event(ctx, &ev);
         if (ret) {
+            free(s);
             return hc1__fail(card, ret, "reading tokens");
         }
+        if (ev.type == HC1_EV_TOP_LOGPROBS) {
+            gen_top(s, &ev);
+            continue;
+        }
+        if (ev.type != HC1_EV_TOKEN && ev.type != HC1_EV_DONE) {
+            continue;
+        }
+        gen_flush(s);
         if (ev.type == HC1_EV_DONE) {
             break;
-        }
-        if (ev.type != HC1_EV_TOKEN) {
-            continue;
         }
         if (!res->n_tokens) {
             res->first_ns = now_ns() - t0;
         }
         res->n_tokens++;
-        if (!cb || cancelled) {
-            continue;
-        }
-        len = tok ? hc1_tok_piece(tok, ev.token, HC1_DEC_SPECIAL, piece,
-                                  sizeof(piece)) : 0;
-        if (len < 0) {
-            len = 0;
-        }
-        if ((size_t)len > sizeof(piece)) {
-            len = sizeof(piece);
-        }
-        if (cb(opaque, ev.token, piece, (size_t)len)) {
-            cancelled = true;
-            hc1_cancel(ctx);
+        s->cur.have = true;
+        s->cur.ev = ev;
+        s->cur.n_top = s->cur.got = 0;
+        if (!n_top) {
+            gen_flush(s);
         }
     }
     res->end_ns = now_ns() - t0;
     res->stop_reason = ev.stop_reason;
     res->status = ev.status;
-    if (cancelled && (ev.status == -ECANCELED || !ev.status)) {
+    if (s->cancelled && (ev.status == -ECANCELED || !ev.status)) {
         res->status = 0;
         res->stop_reason = HC1_EV_STOP_CANCELLED;
     }
+    free(s);
     if (res->status) {
         return hc1__fail(card, res->status, "decode");
     }
     return 0;
+}
+
+typedef struct gen_compat {
+    hc1_token_cb cb;
+    void *opaque;
+} gen_compat;
+
+static int gen_compat_cb(void *opaque, const hc1_token_info *t)
+{
+    gen_compat *c = opaque;
+
+    return c->cb(c->opaque, t->token, t->text, t->len);
+}
+
+int hc1_generate(hc1_context *ctx, const hc1_gen_params *p, hc1_token_cb cb,
+                 void *opaque, hc1_gen_result *res)
+{
+    gen_compat c = { cb, opaque };
+
+    return hc1_generate_info(ctx, p, 0, cb ? gen_compat_cb : NULL, &c, res);
 }

@@ -88,9 +88,39 @@ typedef struct hc1_gen_result {
 typedef int (*hc1_token_cb)(void *opaque, int32_t token, const char *text,
                             size_t len);
 
+/*
+ * Called for each generated token with everything the card returned for
+ * it: the chosen token's log-probability and, when asked for, the most
+ * likely tokens at that step, best first (@top is valid during the call
+ * only). A non-zero return cancels the generation.
+ */
+typedef struct hc1_logprob {
+    int32_t token;
+    float logprob;              /* -INFINITY for a banned token */
+} hc1_logprob;
+
+typedef struct hc1_token_info {
+    int32_t token;
+    uint32_t pos;               /* position in the context */
+    float logprob;              /* of the chosen token */
+    const char *text;
+    size_t len;
+    uint32_t n_top;
+    const hc1_logprob *top;
+} hc1_token_info;
+
+typedef int (*hc1_token_info_cb)(void *opaque, const hc1_token_info *t);
+
 /* @kv_tokens: KV reserve; @stream_id keys the card's sampler. */
 int hc1_context_create(hc1_card *card, uint32_t kv_tokens,
                        uint64_t stream_id, hc1_context **out);
+/*
+ * The same with HC1_CTX_* @flags: HC1_CTX_TOP_LOGPROBS lets the context's
+ * generations ask for top log-probabilities.
+ */
+int hc1_context_create_flags(hc1_card *card, uint32_t kv_tokens,
+                             uint64_t stream_id, uint32_t flags,
+                             hc1_context **out);
 void hc1_context_destroy(hc1_context *ctx);
 uint32_t hc1_context_id(const hc1_context *ctx);
 /* Tokens in the context after the call in *n_ctx (may be NULL). */
@@ -99,6 +129,14 @@ int hc1_context_prefill(hc1_context *ctx, const int32_t *ids, uint32_t n,
 int hc1_context_truncate(hc1_context *ctx, uint32_t keep, uint32_t *n_ctx);
 int hc1_generate(hc1_context *ctx, const hc1_gen_params *p, hc1_token_cb cb,
                  void *opaque, hc1_gen_result *res);
+/*
+ * hc1_generate with @n_top (0..max_top_logprobs of the card) top
+ * log-probabilities per token; n_top > 0 needs a context created with
+ * HC1_CTX_TOP_LOGPROBS.
+ */
+int hc1_generate_info(hc1_context *ctx, const hc1_gen_params *p,
+                      uint32_t n_top, hc1_token_info_cb cb, void *opaque,
+                      hc1_gen_result *res);
 /* Safe from another thread or a signal handler. */
 int hc1_cancel(hc1_context *ctx);
 

@@ -356,8 +356,9 @@ static long hc1_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (ret)
 		goto out;
 	flags = ((u32 *)a)[1];
-	/* Only DECODE has flags so far; the rest take none. */
-	if (nr != _IOC_NR(HC1_IOC_DECODE) && flags) {
+	/* DECODE and CTX_CREATE check their flags; the rest take none. */
+	if (nr != _IOC_NR(HC1_IOC_DECODE) &&
+	    nr != _IOC_NR(HC1_IOC_CTX_CREATE) && flags) {
 		ret = -EINVAL;
 		goto out;
 	}

@@ -54,6 +54,10 @@ static void hc1_ctx_free(struct hc1_dev *hc, struct hc1_context *c)
 	if (c->ring)
 		dma_free_coherent(hc->dev, c->ring_entries * sizeof(*c->ring),
 				  c->ring, c->ring_dma);
+	if (c->lp_ring)
+		dma_free_coherent(hc->dev,
+				  c->ring_entries * sizeof(*c->lp_ring),
+				  c->lp_ring, c->lp_ring_dma);
 	if (c->page)
 		dma_free_coherent(hc->dev, PAGE_SIZE, c->page, c->page_dma);
 	kfree(c);
@@ -88,6 +92,12 @@ int hc1_ctx_create(struct hc1_file *hf, struct hc1_ioc_ctx_create *a)
 		return -EINVAL;
 	if (a->lora_slot > HC1_LORA_NONE)
 		return -EINVAL;
+	if (a->flags & ~HC1_CTX_TOP_LOGPROBS)
+		return -EINVAL;
+	if ((a->flags & HC1_CTX_TOP_LOGPROBS) &&
+	    (!(hc->cap & HC1_CAP_TOP_LOGPROBS) ||
+	     !hc->id_dev.max_top_logprobs))
+		return -EOPNOTSUPP;
 	if (hf->n_contexts >= HC1_MAX_FILE_CONTEXTS)
 		return -EMFILE;
 
@@ -105,6 +115,15 @@ int hc1_ctx_create(struct hc1_file *hf, struct hc1_ioc_ctx_create *a)
 		hc1_ctx_free(hc, c);
 		return -ENOMEM;
 	}
+	if (a->flags & HC1_CTX_TOP_LOGPROBS) {
+		c->lp_ring = dma_alloc_coherent(hc->dev, c->ring_entries *
+						sizeof(*c->lp_ring),
+						&c->lp_ring_dma, GFP_KERNEL);
+		if (!c->lp_ring) {
+			hc1_ctx_free(hc, c);
+			return -ENOMEM;
+		}
+	}
 
 	p = hf->bounce.cpu;
 	memset(p, 0, sizeof(*p));
@@ -112,6 +131,7 @@ int hc1_ctx_create(struct hc1_file *hf, struct hc1_ioc_ctx_create *a)
 	p->ring_entries = c->ring_entries;
 	p->ring_addr = c->ring_dma;
 	p->ctl_addr = c->page_dma;
+	p->lp_ring_addr = c->lp_ring ? c->lp_ring_dma : 0;
 	p->stream_id = a->stream_id;
 	p->notify_tokens = a->notify_tokens;
 	p->notify_timeout_us = a->notify_timeout_us;
@@ -314,10 +334,16 @@ int hc1_ctx_decode(struct hc1_file *hf, const struct hc1_ioc_decode *a)
 	for (i = 0; i < a->n_stop; i++)
 		if (!a->stop_len[i] || a->stop_len[i] > HC1_MAX_STOP_LEN)
 			return -EINVAL;
+	if (a->reserved2 ||
+	    a->n_top_logprobs > min_t(u32, HC1_MAX_TOP_LOGPROBS,
+				      hf->hc->id_dev.max_top_logprobs))
+		return -EINVAL;
 
 	c = hc1_ctx_get(hf, a->ctx);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
+	if (a->n_top_logprobs && !c->lp_ring)
+		return -EINVAL;
 	spin_lock_irqsave(&hf->ctx_lock, flags);
 	if (c->decoding || c->done) {
 		/* One decode at a time; its DONE must be read first. */
@@ -325,6 +351,7 @@ int hc1_ctx_decode(struct hc1_file *hf, const struct hc1_ioc_decode *a)
 		return -EBUSY;
 	}
 	c->decoding = true;
+	c->n_top = a->n_top_logprobs;
 	c->n_gen = 0;
 	c->last_at = 0;
 	spin_unlock_irqrestore(&hf->ctx_lock, flags);
@@ -341,6 +368,7 @@ int hc1_ctx_decode(struct hc1_file *hf, const struct hc1_ioc_decode *a)
 	p->repeat_last_n = a->repeat_last_n;
 	p->seed = a->seed;
 	p->flags = a->flags & HC1_DECODE_IGNORE_EOS ? HC1_DECODE_F_IGNORE_EOS : 0;
+	p->n_top_logprobs = a->n_top_logprobs;
 	p->n_stop = a->n_stop;
 	memcpy(p->stop_len, a->stop_len, sizeof(p->stop_len));
 	memcpy(p->stop, a->stop, sizeof(p->stop));
@@ -412,46 +440,100 @@ bool hc1_ctx_readable(struct hc1_file *hf)
 	return ready || hf->hc->dead;
 }
 
+/* The TOKEN event of the record at c->head; ctx_lock held. */
+static void hc1_ctx_token_ev(struct hc1_context *c, struct hc1_event *ev)
+{
+	struct hc1_token_rec *r = &c->ring[c->head];
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = HC1_EV_TOKEN;
+	ev->ctx = c->id;
+	ev->token = r->token;
+	ev->pos = r->pos;
+	ev->logprob = r->logprob;
+	if (r->flags & HC1_TREC_FIRST) {
+		ev->flags |= HC1_EV_F_FIRST;
+		c->n_gen = 0;
+	}
+	c->n_gen++;
+	if (r->flags & HC1_TREC_LAST) {
+		ev->flags |= HC1_EV_F_LAST;
+		ev->stop_reason = r->stop_reason;
+		c->last_at = jiffies | 1;
+	}
+	c->lp_n = c->lp_ring ? min3((u32)r->n_top, c->n_top,
+				    (u32)HC1_MAX_TOP_LOGPROBS) : 0;
+	c->lp_sent = 0;
+}
+
+/* The next TOP_LOGPROBS event of the record at c->head; ctx_lock held. */
+static void hc1_ctx_top_ev(struct hc1_context *c, struct hc1_event *ev)
+{
+	const struct hc1_top_logprob *top = c->lp_ring[c->head].top;
+	struct hc1_event_top *t = (struct hc1_event_top *)ev;
+	unsigned int i;
+
+	BUILD_BUG_ON(sizeof(*t) != sizeof(*ev));
+	memset(t, 0, sizeof(*t));
+	t->type = HC1_EV_TOP_LOGPROBS;
+	t->index = c->lp_sent;
+	t->n_top = c->lp_n;
+	t->ctx = c->id;
+	for (i = 0; i < HC1_EV_TOP_PER_RECORD && c->lp_sent < c->lp_n; i++) {
+		t->top[i].token = top[c->lp_sent].token;
+		t->top[i].logprob = top[c->lp_sent].logprob;
+		c->lp_sent++;
+	}
+}
+
+/*
+ * Turn the records of @c into events: each record gives a TOKEN event,
+ * then its TOP_LOGPROBS events; the slot goes back to the card once all
+ * of them are out, possibly over several reads. ctx_lock held.
+ */
+static unsigned int hc1_ctx_collect_one(struct hc1_context *c,
+					struct hc1_event *ev, unsigned int max)
+{
+	u32 pending = hc1_ctx_pending(c);
+	unsigned int n = 0;
+
+	if (c->lost) {
+		c->tok_sent = false;
+		return 0;
+	}
+	/* The records are valid once the tail says so. */
+	dma_rmb();
+	while (pending && n < max) {
+		if (!c->tok_sent) {
+			hc1_ctx_token_ev(c, &ev[n++]);
+			c->tok_sent = true;
+		}
+		while (c->lp_sent < c->lp_n && n < max)
+			hc1_ctx_top_ev(c, &ev[n++]);
+		if (c->lp_sent < c->lp_n)
+			break;
+		c->tok_sent = false;
+		c->head = (c->head + 1) % c->ring_entries;
+		pending--;
+	}
+	/* Give the slots back to the card. */
+	WRITE_ONCE(HC1_CTX_CTL(c)->head, c->head);
+	return n;
+}
+
 static unsigned int hc1_ctx_collect(struct hc1_file *hf, struct hc1_event *ev,
 				    unsigned int max)
 {
-	struct hc1_token_rec *r;
 	struct hc1_context *c;
 	unsigned long flags;
 	unsigned int n = 0;
 	bool kick = false;
-	u32 pending;
 
 	spin_lock_irqsave(&hf->ctx_lock, flags);
 	list_for_each_entry(c, &hf->contexts, node) {
-		pending = hc1_ctx_pending(c);
-		if (pending == c->ring_entries - 1)
+		if (hc1_ctx_pending(c) == c->ring_entries - 1)
 			kick = true;	/* the card may be waiting for room */
-		/* The records are valid once the tail says so. */
-		dma_rmb();
-		while (pending-- && n < max) {
-			r = &c->ring[c->head];
-			memset(&ev[n], 0, sizeof(ev[n]));
-			ev[n].type = HC1_EV_TOKEN;
-			ev[n].ctx = c->id;
-			ev[n].token = r->token;
-			ev[n].pos = r->pos;
-			ev[n].logprob = r->logprob;
-			if (r->flags & HC1_TREC_FIRST)
-				ev[n].flags |= HC1_EV_F_FIRST;
-			if (r->flags & HC1_TREC_FIRST)
-				c->n_gen = 0;
-			c->n_gen++;
-			if (r->flags & HC1_TREC_LAST) {
-				ev[n].flags |= HC1_EV_F_LAST;
-				ev[n].stop_reason = r->stop_reason;
-				c->last_at = jiffies | 1;
-			}
-			n++;
-			c->head = (c->head + 1) % c->ring_entries;
-		}
-		/* Give the slots back to the card. */
-		WRITE_ONCE(HC1_CTX_CTL(c)->head, c->head);
+		n += hc1_ctx_collect_one(c, ev + n, max - n);
 		if (c->done && !hc1_ctx_pending(c) && n < max) {
 			ev[n++] = c->done_ev;
 			c->done = false;

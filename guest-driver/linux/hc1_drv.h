@@ -101,6 +101,13 @@ struct hc1_context {
 	u32 ring_entries;
 	struct hc1_token_rec *ring;
 	dma_addr_t ring_dma;
+	/* Top-logprob ring (HC1_CTX_TOP_LOGPROBS), entry i for record i. */
+	struct hc1_top_logprobs *lp_ring;
+	dma_addr_t lp_ring_dma;
+	u32 n_top;		/* alternatives asked for by the decode */
+	u8 lp_n;		/* of the record at head: alternatives to send */
+	u8 lp_sent;		/* of those, already read */
+	bool tok_sent;		/* the record at head was read as a TOKEN */
 	/* One page: stream control at 0, decode parameters at 256. */
 	void *page;
 	dma_addr_t page_dma;

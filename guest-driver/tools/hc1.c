@@ -3,6 +3,8 @@
  *
  *   hc1 [-d DEV] info
  *   hc1 [-d DEV] generate "PROMPT" [options]   stream the continuation
+ *       (--logprobs N, --json: one line per token with its log-probability
+ *       and the N most likely tokens)
  *   hc1 [-d DEV] chat [--system TEXT]          interactive Llama 3.1 chat
  *   hc1 [-d DEV] bench [-p N] [-n N] [-r N]    tokens/s through the stack
  *   hc1 [-d DEV] selftest
@@ -14,6 +16,7 @@
  */
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -69,6 +72,10 @@ static void usage(void)
            "      --no-bos             do not add the BOS token\n"
            "      --ids LIST           prompt as token ids (1,2,3)\n"
            "      --print-ids          print the generated ids, not text\n"
+           "      --logprobs N         also the N (1..20) most likely tokens\n"
+           "                           of each step, one line per token\n"
+           "      --json               one JSON object per token, then one\n"
+           "                           with the finish reason\n"
            "  chat [--system TEXT]     interactive chat (history on the card)\n"
            "  bench [-p N] [-n N] [-r N] [--json]\n"
            "                           prefill and decode tokens/s\n"
@@ -184,7 +191,8 @@ typedef struct gen_opts {
     hc1_gen_params p;
     const char *prompt;
     const char *ids;
-    bool chat, no_bos, print_ids;
+    bool chat, no_bos, print_ids, json;
+    uint32_t logprobs;
     const char *system;
 } gen_opts;
 
@@ -208,6 +216,11 @@ static int parse_gen_opt(gen_opts *o, char **argv, int *i)
         o->p.repeat_last_n = parse_num(v, "--repeat-last-n", 0, 1 << 20);
     } else if (!strcmp(a, "--seed")) {
         o->p.seed = (uint64_t)parse_num(v, "--seed", 0, INT64_MAX);
+    } else if (!strcmp(a, "--logprobs")) {
+        o->logprobs = parse_num(v, "--logprobs", 1, 20);
+    } else if (!strcmp(a, "--json")) {
+        o->json = true;
+        return 0;
     } else if (!strcmp(a, "--ids")) {
         if (!v) {
             usage_error("--ids needs a value");
@@ -273,6 +286,87 @@ static int print_piece(void *opaque, int32_t token, const char *text,
     return 0;
 }
 
+static void print_json_str(const char *s, size_t len)
+{
+    size_t i;
+
+    putchar('"');
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            printf("\\%c", c);
+        } else if (c == '\n') {
+            fputs("\\n", stdout);
+        } else if (c < 0x20 || c == 0x7f) {
+            printf("\\u%04x", c);
+        } else {
+            putchar(c);
+        }
+    }
+    putchar('"');
+}
+
+/* JSON has no infinities: a banned token's -inf is null. */
+static void print_logprob(float lp)
+{
+    if (isfinite(lp)) {
+        printf("%.6f", lp);
+    } else {
+        fputs("null", stdout);
+    }
+}
+
+/* --json and --logprobs: one line per token. */
+static int print_token_info(void *opaque, const hc1_token_info *t)
+{
+    const gen_opts *o = opaque;
+    uint32_t i;
+
+    if (o->json) {
+        printf("{\"id\": %d, \"pos\": %u, \"text\": ", t->token, t->pos);
+        print_json_str(t->text, t->len);
+        fputs(", \"logprob\": ", stdout);
+        print_logprob(t->logprob);
+        if (o->logprobs) {
+            fputs(", \"top\": [", stdout);
+            for (i = 0; i < t->n_top; i++) {
+                printf("%s[%d, ", i ? ", " : "", t->top[i].token);
+                print_logprob(t->top[i].logprob);
+                putchar(']');
+            }
+            putchar(']');
+        }
+        puts("}");
+    } else {
+        printf("%u\t%d\t%.6f\t", t->pos, t->token, t->logprob);
+        print_json_str(t->text, t->len);
+        for (i = 0; i < t->n_top; i++) {
+            printf("%s%d:%.6f", i ? " " : "\t", t->top[i].token,
+                   t->top[i].logprob);
+        }
+        putchar('\n');
+    }
+    fflush(stdout);
+    return 0;
+}
+
+static const char *stop_name(uint32_t reason)
+{
+    static const char *const names[] = {
+        [HC1_EV_STOP_EOS] = "stop",
+        [HC1_EV_STOP_LENGTH] = "length",
+        [HC1_EV_STOP_SEQUENCE] = "stop_sequence",
+        [HC1_EV_STOP_KV_FULL] = "kv_full",
+        [HC1_EV_STOP_CANCELLED] = "cancelled",
+        [HC1_EV_STOP_ERROR] = "error",
+    };
+
+    if (reason < sizeof(names) / sizeof(names[0]) && names[reason]) {
+        return names[reason];
+    }
+    return "unknown";
+}
+
 static int cmd_generate(gen_opts *o)
 {
     hc1_card *card = open_card();
@@ -309,7 +403,13 @@ static int cmd_generate(gen_opts *o)
             die("the prompt has no tokens");
         }
     }
-    ret = hc1_context_create(card, (uint32_t)n + o->p.max_new, 0, &ctx);
+    if (o->logprobs > hc1_card_info(card)->max_top_logprobs) {
+        die("--logprobs %u: the card gives at most %u", o->logprobs,
+            hc1_card_info(card)->max_top_logprobs);
+    }
+    ret = hc1_context_create_flags(card, (uint32_t)n + o->p.max_new, 0,
+                                   o->logprobs ? HC1_CTX_TOP_LOGPROBS : 0,
+                                   &ctx);
     if (!ret) {
         ret = hc1_context_prefill(ctx, ids, (uint32_t)n, NULL);
     }
@@ -318,9 +418,18 @@ static int cmd_generate(gen_opts *o)
     }
     interrupted_ctx = ctx;
     signal(SIGINT, on_sigint);
-    ret = hc1_generate(ctx, &o->p, print_piece, &o->print_ids, &r);
+    if (o->json || o->logprobs) {
+        ret = hc1_generate_info(ctx, &o->p, o->logprobs, print_token_info,
+                                o, &r);
+        if (!ret && o->json) {
+            printf("{\"finish\": \"%s\", \"tokens\": %u}\n",
+                   stop_name(r.stop_reason), r.n_tokens);
+        }
+    } else {
+        ret = hc1_generate(ctx, &o->p, print_piece, &o->print_ids, &r);
+        putchar('\n');
+    }
     interrupted_ctx = NULL;
-    putchar('\n');
     if (ret) {
         die("%s", hc1_card_error(card));
     }
@@ -634,6 +743,9 @@ int main(int argc, char **argv)
     } else if (!strcmp(cmd, "generate")) {
         return cmd_generate(&o);
     } else if (!strcmp(cmd, "chat")) {
+        if (o.logprobs || o.json) {
+            usage_error("chat: --logprobs and --json are for generate");
+        }
         return cmd_chat(&o);
     } else if (!strcmp(cmd, "bench")) {
         return cmd_bench(pp, tg, reps, json);

@@ -57,7 +57,7 @@ load_loop() {
 identity() {
     echo "model $(cat $sysfs/model_name) id $(cat $sysfs/model_id)"
     case "$(cat $sysfs/iface_version)" in 1.*) ;; *) return 1 ;; esac &&
-    [ "$(cat $sysfs/uapi_version)" = 1 ] &&
+    [ "$(cat $sysfs/uapi_version)" = 2 ] &&
     [ "$(cat $sysfs/model_id)" = "$(cat $H/expect-model-id)" ] &&
     [ "$(cat $sysfs/n_vocab)" -gt 0 ] &&
     [ "$(cat $sysfs/max_contexts)" -gt 0 ] &&
@@ -84,6 +84,39 @@ same_as_host() {   # expect-file, options...
     echo "host:  $want"
     echo "guest: $got"
     [ "$got" = "$want" ]
+}
+
+# Greedy top log-probabilities against hc1-llm's: ids exactly, logprobs
+# within 1e-4, and the top-1 of each list is the chosen token.
+logprobs_as_host() {   # N
+    want=$H/expect-logprobs-$1
+    $HC1 generate "$(cat $H/prompt)" -n 16 --ignore-eos --logprobs $1 \
+        --json > /tmp/lp.json || return 1
+    sed -n 's/^{"id": \(-*[0-9]*\), .*"logprob": \([^,]*\), "top": \[\(.*\)\]}$/\1 \2 \3/p' \
+        /tmp/lp.json | tr -d '[],' > /tmp/lp.got
+    tail -n 1 /tmp/lp.json
+    awk -v n=$1 '
+        function abs(x) { return x < 0 ? -x : x }
+        NR == FNR { want[FNR] = $0; nw = FNR; next }
+        {
+            ng = FNR
+            nf = split(want[FNR], w, " ")
+            if (NF != 2 + 2 * n || NF != nf) {
+                print "token " FNR ": " NF " fields, want " 2 + 2 * n; bad = 1
+            }
+            if ($3 != $1 || abs($4 - $2) > 1e-6) {
+                print "token " FNR ": top-1 " $3 " " $4 " is not " $1 " " $2; bad = 1
+            }
+            for (i = 1; i <= NF; i++) {
+                if (i % 2 ? $i != w[i] : abs($i - w[i]) > 1e-4) {
+                    print "token " FNR " field " i ": " $i ", host " w[i]; bad = 1
+                }
+            }
+        }
+        END {
+            if (ng != 16 || nw != 16) { print ng " tokens, host " nw; bad = 1 }
+            exit bad
+        }' $want /tmp/lp.got
 }
 
 concurrent() {
@@ -118,6 +151,8 @@ basic() {
     check "hc1 selftest" $HC1 selftest
     check "greedy generation equals hc1-llm on the host" same_as_host expect-greedy
     check "sampled generation (seed 1234) equals hc1-llm" same_as_host expect-sampled --temp 0.8 --seed 1234
+    check "greedy top-4 logprobs equal hc1-llm's" logprobs_as_host 4
+    check "greedy top-20 logprobs equal hc1-llm's" logprobs_as_host 20
     check "4 concurrent processes get what they get alone" concurrent
     check "bench runs" $HC1 bench -p 16 -n 32 -r 1
     check "debugfs queues and errors" sh -c "cat /sys/kernel/debug/hc1/hc1-0/queues /sys/kernel/debug/hc1/hc1-0/errors"

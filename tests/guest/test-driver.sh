@@ -32,6 +32,16 @@ prompt="The quick brown fox"
 "$llm" run "$rom" -p "$prompt" -n 16 --ignore-eos --json | ids_of > "$share/expect-greedy"
 "$llm" run "$rom" -p "$prompt" -n 16 --ignore-eos --temp 0.8 --seed 1234 \
     --json | ids_of > "$share/expect-sampled"
+# Greedy log-probabilities, one line per token: id logprob, then the
+# top list as id logprob pairs.
+for k in 4 20; do
+    "$llm" run "$rom" -p "$prompt" -n 16 --ignore-eos --logprobs $k --json |
+        python3 -c '
+import json, sys
+for t in json.load(sys.stdin)["logprobs"]:
+    print(t["id"], t["logprob"], *[f"{i} {lp}" for i, lp in t["top"]])
+' > "$share/expect-logprobs-$k"
+done
 sha256sum "$rom" | cut -c1-64 > "$share/expect-model-id"
 printf '%s\n' "$prompt" > "$share/prompt"
 

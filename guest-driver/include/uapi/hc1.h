@@ -17,6 +17,10 @@
  * Tokens are read with read() as a stream of struct hc1_event records
  * (whole records only); poll() reports POLLIN while one is ready.
  *
+ * History: version 2 added top log-probabilities (HC1_CTX_TOP_LOGPROBS,
+ * hc1_ioc_decode.n_top_logprobs, HC1_EV_TOP_LOGPROBS records). A program
+ * that does not ask for them gets exactly what version 1 gave it.
+ *
  * Copyright (c) 2026 The HC1 virtual platform authors
  */
 
@@ -27,7 +31,7 @@
 #include <linux/types.h>
 
 /* Bumped when something is added; older fields never change meaning. */
-#define HC1_UAPI_VERSION	1
+#define HC1_UAPI_VERSION	2
 
 #define HC1_IOCTL_TYPE		0xC1
 
@@ -91,9 +95,18 @@ struct hc1_ioc_tokenizer {
 
 #define HC1_LORA_NONE_SLOT	0xffu
 
+/*
+ * HC1_IOC_CTX_CREATE flags (since version 2).
+ * HC1_CTX_TOP_LOGPROBS: give the context the memory for top
+ * log-probabilities (ring_entries x 160 bytes), so that its decodes may
+ * set n_top_logprobs. EOPNOTSUPP when the card lacks the capability
+ * (cap bit 6, max_top_logprobs 0). Version 1 drivers refuse it (EINVAL).
+ */
+#define HC1_CTX_TOP_LOGPROBS	(1u << 0)
+
 struct hc1_ioc_ctx_create {
 	__u32 size;
-	__u32 flags;			/* in: 0 */
+	__u32 flags;			/* in: HC1_CTX_* */
 	__u32 kv_tokens;		/* in: KV reserve, tokens */
 	__u32 ring_entries;		/* in: stream ring (0: driver default) */
 	__u64 stream_id;		/* in: keys the sampler with the seed */
@@ -140,6 +153,13 @@ struct hc1_ioc_truncate {
  * Start generating. The call returns once the card has the command;
  * the tokens and then one HC1_EV_DONE record arrive through read().
  * A context runs one decode at a time (EBUSY otherwise).
+ *
+ * n_top_logprobs (since version 2; 0, what an older caller's smaller
+ * structure gets, asks for nothing): 1..max_top_logprobs asks for that
+ * many most likely tokens at each step, best first. Each HC1_EV_TOKEN
+ * record is then followed by the HC1_EV_TOP_LOGPROBS records that carry
+ * its list, before any other record of the same context. The context
+ * must have been created with HC1_CTX_TOP_LOGPROBS (EINVAL otherwise).
  */
 struct hc1_ioc_decode {
 	__u32 size;
@@ -158,6 +178,9 @@ struct hc1_ioc_decode {
 	__u8 stop_len[HC1_DEC_MAX_STOP_SEQS];
 	__u32 reserved;
 	__s32 stop[HC1_DEC_MAX_STOP_SEQS][HC1_DEC_MAX_STOP_LEN];
+	/* Version 2: 192 bytes before. */
+	__u32 n_top_logprobs;		/* in: 0 none, else 1..max_top_logprobs */
+	__u32 reserved2;		/* in: 0 */
 };
 
 /* LoRA: data/len/crc32c in for LOAD (CRC-32C of the bytes), slot for both. */
@@ -217,6 +240,7 @@ struct hc1_ioc_reset {
 /* read() records. */
 #define HC1_EV_TOKEN		1	/* one generated token */
 #define HC1_EV_DONE		2	/* the decode of ctx ended */
+#define HC1_EV_TOP_LOGPROBS	3	/* struct hc1_event_top (version 2) */
 
 #define HC1_EV_F_FIRST		(1u << 0)	/* first token of a decode */
 #define HC1_EV_F_LAST		(1u << 1)	/* last token of a decode */
@@ -241,6 +265,29 @@ struct hc1_event {
 	__u8 stop_reason;		/* DONE: HC1_EV_STOP_* */
 	__u8 stop_index;		/* DONE: which stop sequence matched */
 	__u16 reserved;
+};
+
+/*
+ * HC1_EV_TOP_LOGPROBS: part of the top log-probabilities of the token of
+ * the HC1_EV_TOKEN record just before it (same ctx). A token's list of
+ * n_top entries, best first, comes in ceil(n_top / 3) records in order:
+ * entries index .. index + 2 of it, the unused tail of the last record
+ * zeroed. Only decodes with n_top_logprobs > 0 produce these records.
+ * A banned token (see min_new in the manual) has logprob -infinity.
+ */
+#define HC1_EV_TOP_PER_RECORD	3
+
+struct hc1_ev_logprob {
+	__s32 token;
+	__u32 logprob;			/* binary32 */
+};
+
+struct hc1_event_top {
+	__u16 type;			/* HC1_EV_TOP_LOGPROBS */
+	__u8 index;			/* top[0]'s place in the token's list */
+	__u8 n_top;			/* entries in the token's list */
+	__u32 ctx;
+	struct hc1_ev_logprob top[HC1_EV_TOP_PER_RECORD];
 };
 
 #endif /* _UAPI_HC1_H */
