@@ -90,6 +90,66 @@ void hc1_sampling_default(hc1_sampling *s)
     s->repeat_last_n = 64;
 }
 
+/* A NaN logit is never chosen: it counts as -INFINITY everywhere. */
+static inline float logit_at(const float *l, uint32_t i)
+{
+    return isnan(l[i]) ? -INFINITY : l[i];
+}
+
+/*
+ * Greedy with no bias and no penalty, what a plain decode asks for on
+ * every token: the same operations in the same order as the general
+ * path below (so the same bits), straight from the logits, without its
+ * copy of the vocabulary into candidates, which cost as much as the
+ * log-softmax itself (hw/engine/README.md, "The device's engine").
+ */
+static void sample_greedy(const hc1_ctx *c, const hc1_sampling *s,
+                          uint32_t V, hc1_token_out *out)
+{
+    const float *l = c->logits;
+    float mx = -INFINITY;
+    int32_t arg = 0;
+
+    for (uint32_t i = 0; i < V; i++) {
+        float x = logit_at(l, i);
+        if (x > mx) {
+            mx = x;
+            arg = (int32_t)i;
+        }
+    }
+    double sum = 0.0;
+    for (uint32_t i = 0; i < V; i++) {
+        sum += exp((double)logit_at(l, i) - mx);
+    }
+    float lse = mx + (float)log(sum);
+
+    out->id = arg;
+    out->logprob = l[arg] - lse;
+    out->n_top = 0;
+    if (s->n_top_logprobs) {
+        uint32_t k = s->n_top_logprobs < V ? s->n_top_logprobs : V;
+        cand top[HC1_MAX_TOP_LOGPROBS];
+        uint32_t nt = 0;
+        for (uint32_t i = 0; i < V; i++) {
+            cand x = { .logit = logit_at(l, i), .id = (int32_t)i };
+            if (nt == k && cand_cmp(&x, &top[k - 1]) >= 0) {
+                continue;
+            }
+            uint32_t j = nt < k ? nt++ : k - 1;
+            while (j > 0 && cand_cmp(&x, &top[j - 1]) < 0) {
+                top[j] = top[j - 1];
+                j--;
+            }
+            top[j] = x;
+        }
+        for (uint32_t j = 0; j < nt; j++) {
+            out->top_ids[j] = top[j].id;
+            out->top_logprobs[j] = top[j].logit - lse;
+        }
+        out->n_top = nt;
+    }
+}
+
 hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
 {
     if (!c || !s || !out) {
@@ -111,6 +171,11 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
         return HC1_E_STATE;
     }
     uint32_t V = c->e->m->info.n_vocab;
+    if (!(s->temperature > 0.0f) && !s->n_bias &&
+        !(s->repeat_penalty != 1.0f && s->repeat_last_n > 0)) {
+        sample_greedy(c, s, V, out);
+        return HC1_OK;
+    }
     cand *cd = malloc((size_t)V * sizeof(cand));
     if (!cd) {
         return HC1_E_NOMEM;

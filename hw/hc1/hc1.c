@@ -219,6 +219,7 @@ void hc1_controller_reset(Hc1State *s)
 {
     hc1_contexts_reset(s);
     hc1_queues_reset(s);
+    hc1_lora_jobs_cancel(s);
     for (uint32_t i = 0; i < s->lora_slots; i++) {
         hc1_lora_slot_free(s, i);
     }
@@ -482,6 +483,7 @@ static void hc1_realize(PCIDevice *pci_dev, Error **errp)
     }
     QTAILQ_INIT(&s->slow);
     QTAILQ_INIT(&s->ectxs);
+    QTAILQ_INIT(&s->lora_jobs);
     qemu_mutex_init(&s->wlock);
     qemu_cond_init(&s->wcond);
     s->throttle_pct = 100;
@@ -490,6 +492,7 @@ static void hc1_realize(PCIDevice *pci_dev, Error **errp)
     s->cq_bh = qemu_bh_new_guarded(hc1_cq_bh, s, guard);
     s->stream_bh = qemu_bh_new_guarded(hc1_stream_bh, s, guard);
     s->boot_bh = qemu_bh_new_guarded(hc1_boot_done, s, guard);
+    s->lora_bh = qemu_bh_new_guarded(hc1_lora_bh, s, guard);
     s->stream_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, hc1_stream_timer_cb,
                                    s);
     s->slow_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, hc1_slow_timer_cb, s);
@@ -535,6 +538,7 @@ static void hc1_exit(PCIDevice *pci_dev)
     qemu_bh_delete(s->cq_bh);
     qemu_bh_delete(s->stream_bh);
     qemu_bh_delete(s->boot_bh);
+    qemu_bh_delete(s->lora_bh);
     if (s->engine) {
         hc1_engine_free(s->engine);
         s->engine = NULL;

@@ -6,7 +6,7 @@
  */
 
 #include "qemu/osdep.h"
-#include "qemu/crc32c.h"
+#include "qemu/main-loop.h"
 #include "trace.h"
 #include "hc1_int.h"
 
@@ -244,41 +244,17 @@ void hc1_lora_slot_free(Hc1State *s, uint32_t slot)
 }
 
 /*
- * The engine's view of the bytes: an adapter of this ROM or not. Not
- * being one is no error for LOAD_LORA (the content was opaque before
- * interface 1.2); using it is (INVALID_ADAPTER).
+ * The data is read here, under the BQL (DMA is the main loop's); the
+ * CRC check and the conversion, which take seconds for a large adapter,
+ * run on the compute worker (hc1_worker.c) and hc1_lora_bh() completes
+ * the command. The admin queue waits for it meanwhile.
  */
-static Hc1Adapter *hc1_lora_parse(Hc1State *s, uint32_t slot,
-                                  const uint8_t *buf, uint32_t len)
-{
-    char err[160];
-    hc1_lora *lora;
-    hc1_status st;
-    Hc1Adapter *ad;
-
-    if (!s->model) {
-        return NULL;
-    }
-    st = hc1_lora_open_mem(s->model, buf, len, &lora, err, sizeof(err));
-    if (st != HC1_OK) {
-        trace_hc1_lora_refused(slot, err);
-        return NULL;
-    }
-    ad = g_new0(Hc1Adapter, 1);
-    ad->lora = lora;
-    ad->refs = 1;
-    return ad;
-}
-
-static uint16_t hc1_load_lora(Hc1State *s, const struct hc1_sqe *sqe,
-                              uint32_t *dw0, uint32_t *dw1)
+static uint16_t hc1_load_lora(Hc1State *s, const struct hc1_sqe *sqe)
 {
     uint32_t slot = le32_to_cpu(sqe->cdw10);
     uint32_t len = le32_to_cpu(sqe->cdw11);
-    uint32_t crc = le32_to_cpu(sqe->cdw12);
     g_autofree uint8_t *buf = NULL;
-    Hc1Adapter *ad;
-    uint64_t size;
+    Hc1LoraJob *j;
     uint16_t sc;
 
     if (slot >= s->lora_slots) {
@@ -302,28 +278,112 @@ static uint16_t hc1_load_lora(Hc1State *s, const struct hc1_sqe *sqe,
     if (sc != HC1_SC_SUCCESS) {
         return sc;
     }
-    if (crc32c(0xffffffff, buf, len) != crc) {
-        trace_hc1_err_lora_crc(slot, crc, crc32c(0xffffffff, buf, len));
-        return HC1_SC_CHECKSUM;
+    j = g_new0(Hc1LoraJob, 1);
+    j->cid = le16_to_cpu(sqe->cid);
+    j->slot = slot;
+    j->len = len;
+    j->crc = le32_to_cpu(sqe->cdw12);
+    j->buf = g_steal_pointer(&buf);
+    /*
+     * The image is in SRAM from now on: no context may take that space
+     * while the adapter is being converted.
+     */
+    s->sram_used += len;
+    s->lora_job = j;
+    trace_hc1_lora_submit(slot, len);
+    qemu_mutex_lock(&s->wlock);
+    QTAILQ_INSERT_TAIL(&s->lora_jobs, j, next);
+    qemu_cond_signal(&s->wcond);
+    qemu_mutex_unlock(&s->wlock);
+    return HC1_SC_DEFERRED;
+}
+
+/* Install a converted adapter in its slot and complete LOAD_LORA. BQL. */
+static void hc1_lora_finish(Hc1State *s, Hc1LoraJob *j)
+{
+    uint32_t dw0 = 0, dw1 = 0;
+    uint64_t size;
+    uint16_t sc;
+
+    s->lora_job = NULL;
+    s->sram_used -= j->len;
+    if (s->csts & HC1_CSTS_CFS) {
+        /* The card stopped meanwhile: nothing more completes. */
+        hc1_lora_job_free(s, j);
+        return;
     }
-    ad = hc1_lora_parse(s, slot, buf, len);
+    if (j->crc_got != j->crc) {
+        trace_hc1_err_lora_crc(j->slot, j->crc, j->crc_got);
+        sc = HC1_SC_CHECKSUM;
+        goto out;
+    }
     /* the card holds the image and, to apply it, the adapter's matrices */
-    size = MAX(len, ad ? hc1_lora_sram_bytes(ad->lora) : 0);
+    size = MAX(j->len, j->ad ? hc1_lora_sram_bytes(j->ad->lora) : 0);
     if (size > s->sram_size - s->sram_used) {
         trace_hc1_err_sram_full(size, s->sram_used, s->sram_size);
-        hc1_adapter_unref(s, ad);
-        return HC1_SC_SRAM_FULL;
+        sc = HC1_SC_SRAM_FULL;
+        goto out;
     }
-    s->lora[slot] = (Hc1Lora) {
-        .loaded = true, .size = size, .crc = crc, .ad = ad,
-        .data = g_steal_pointer(&buf),
+    s->lora[j->slot] = (Hc1Lora) {
+        .loaded = true, .size = size, .crc = j->crc,
+        .ad = g_steal_pointer(&j->ad), .data = g_steal_pointer(&j->buf),
     };
     s->sram_used += size;
-    *dw0 = len;
-    *dw1 = ad ? HC1_LORA_F_APPLICABLE : 0;
-    trace_hc1_lora_load(slot, len, size, !!ad);
+    sc = HC1_SC_SUCCESS;
+    dw0 = j->len;
+    dw1 = s->lora[j->slot].ad ? HC1_LORA_F_APPLICABLE : 0;
+    trace_hc1_lora_load(j->slot, j->len, size, !!s->lora[j->slot].ad);
+out:
+    hc1_complete(s, 0, j->cid, HC1_ADM_LOAD_LORA, sc, dw0, dw1);
+    hc1_lora_job_free(s, j);
     hc1_update_migration_blocker(s);
-    return HC1_SC_SUCCESS;
+    /* the admin queue fetches again */
+    qemu_bh_schedule(s->sq_bh);
+}
+
+void hc1_lora_bh(void *opaque)
+{
+    Hc1State *s = opaque;
+    Hc1LoraJob *j, *tmp;
+    QTAILQ_HEAD(, Hc1LoraJob) done = QTAILQ_HEAD_INITIALIZER(done);
+
+    qemu_mutex_lock(&s->wlock);
+    QTAILQ_FOREACH_SAFE(j, &s->lora_jobs, next, tmp) {
+        if (j->done) {
+            QTAILQ_REMOVE(&s->lora_jobs, j, next);
+            QTAILQ_INSERT_TAIL(&done, j, next);
+        }
+    }
+    qemu_mutex_unlock(&s->wlock);
+    while ((j = QTAILQ_FIRST(&done))) {
+        QTAILQ_REMOVE(&done, j, next);
+        hc1_lora_finish(s, j);
+    }
+}
+
+void hc1_lora_jobs_cancel(Hc1State *s)
+{
+    Hc1LoraJob *j, *tmp;
+    QTAILQ_HEAD(, Hc1LoraJob) drop = QTAILQ_HEAD_INITIALIZER(drop);
+
+    qemu_mutex_lock(&s->wlock);
+    QTAILQ_FOREACH_SAFE(j, &s->lora_jobs, next, tmp) {
+        if (j->started && !j->done) {
+            /* the worker frees it when the conversion returns */
+            j->cancelled = true;
+            continue;
+        }
+        QTAILQ_REMOVE(&s->lora_jobs, j, next);
+        QTAILQ_INSERT_TAIL(&drop, j, next);
+    }
+    qemu_mutex_unlock(&s->wlock);
+    while ((j = QTAILQ_FIRST(&drop))) {
+        QTAILQ_REMOVE(&drop, j, next);
+        trace_hc1_lora_cancelled(j->slot);
+        hc1_lora_job_free(s, j);
+    }
+    /* its SRAM reservation goes with the rest of SRAM */
+    s->lora_job = NULL;
 }
 
 static uint16_t hc1_unload_lora(Hc1State *s, const struct hc1_sqe *sqe)
@@ -390,7 +450,7 @@ void hc1_admin_cmd(Hc1State *s, const struct hc1_sqe *sqe)
         sc = hc1_get_tokenizer(s, sqe, &dw0);
         break;
     case HC1_ADM_LOAD_LORA:
-        sc = hc1_load_lora(s, sqe, &dw0, &dw1);
+        sc = hc1_load_lora(s, sqe);
         break;
     case HC1_ADM_UNLOAD_LORA:
         sc = hc1_unload_lora(s, sqe);

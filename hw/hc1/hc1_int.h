@@ -185,6 +185,28 @@ typedef struct Hc1Ctx {
     uint8_t lora_slot;                  /* HC1_LORA_NONE: none */
 } Hc1Ctx;
 
+/*
+ * A LOAD_LORA whose data the BQL side has read: the worker checks the
+ * CRC and converts the adapter (seconds for a large one), outside the
+ * BQL; the LoRA bottom half installs the result and completes the
+ * command. Linked in s->lora_jobs from submission until the bottom half
+ * or a reset takes it out; while started and not done the worker reads
+ * it without wlock, so then a reset only marks it cancelled.
+ */
+typedef struct Hc1LoraJob {
+    QTAILQ_ENTRY(Hc1LoraJob) next;      /* [wlock] s->lora_jobs */
+    uint16_t cid;
+    uint32_t slot;
+    uint32_t len;
+    uint32_t crc;
+    uint8_t *buf;
+    bool started;                       /* [wlock] */
+    bool done;                          /* [wlock] results below valid */
+    bool cancelled;                     /* [wlock] reset: drop the result */
+    uint32_t crc_got;
+    Hc1Adapter *ad;                     /* NULL: not applicable */
+} Hc1LoraJob;
+
 typedef struct Hc1Lora {
     bool loaded;
     uint32_t size;                      /* SRAM reserved */
@@ -280,6 +302,12 @@ struct Hc1State {
     uint32_t n_ctx_used;
     uint64_t sram_used;
     Hc1Lora *lora;
+    /*
+     * The LOAD_LORA in flight, if any: the admin queue fetches nothing
+     * more until it completes (admin commands complete in order).
+     */
+    Hc1LoraJob *lora_job;
+    QEMUBH *lora_bh;
 
     /* compute worker */
     QemuThread worker;
@@ -290,6 +318,7 @@ struct Hc1State {
     bool tripped;                       /* [wlock] thermal trip */
     uint32_t throttle_pct;              /* [wlock] */
     QTAILQ_HEAD(, Hc1Ectx) ectxs;       /* [wlock] */
+    QTAILQ_HEAD(, Hc1LoraJob) lora_jobs; /* [wlock] */
     uint32_t rr;                        /* worker round robin */
 
     /* statistics: [wlock] for the worker's counters */
@@ -398,6 +427,9 @@ uint16_t hc1_sq_vector(Hc1State *s, uint16_t sqid, bool *ien);
 
 /* hc1_admin.c */
 void hc1_admin_cmd(Hc1State *s, const struct hc1_sqe *sqe);
+void hc1_lora_bh(void *opaque);
+/* Reset: forget the LOAD_LORA in flight; it never completes. BQL. */
+void hc1_lora_jobs_cancel(Hc1State *s);
 
 /* hc1_ctx.c */
 void hc1_io_cmd(Hc1State *s, uint16_t sqid, const struct hc1_sqe *sqe);
@@ -421,6 +453,8 @@ void hc1_adapter_unref(Hc1State *s, Hc1Adapter *ad);
 /* Empty LoRA slot @slot (no context may use it). BQL. */
 void hc1_lora_slot_free(Hc1State *s, uint32_t slot);
 void hc1_op_free(Hc1Op *op);
+/* Free a job and what it holds. Without wlock held. */
+void hc1_lora_job_free(Hc1State *s, Hc1LoraJob *j);
 
 /* hc1_telemetry.c */
 void hc1_telemetry_start(Hc1State *s);

@@ -504,6 +504,10 @@ void hc1_sq_bh(void *opaque)
                 !sq->valid || sq->head == sq->tail) {
                 break;
             }
+            /* Admin commands complete in order: wait for LOAD_LORA. */
+            if (qid == 0 && s->lora_job) {
+                break;
+            }
             if (!hc1_sq_fetch_one(s, qid)) {
                 break;
             }

@@ -11,6 +11,7 @@
 
 #include "qemu/osdep.h"
 #include <math.h>
+#include "qemu/crc32c.h"
 #include "qemu/main-loop.h"
 #include "trace.h"
 #include "hc1_int.h"
@@ -68,6 +69,13 @@ void hc1_adapter_unref(Hc1State *s, Hc1Adapter *ad)
         hc1_lora_close(ad->lora);
         g_free(ad);
     }
+}
+
+void hc1_lora_job_free(Hc1State *s, Hc1LoraJob *j)
+{
+    hc1_adapter_unref(s, j->ad);
+    g_free(j->buf);
+    g_free(j);
 }
 
 /* Free a context's compute side. Worker thread (or after it stopped). */
@@ -274,6 +282,75 @@ static void hc1_run_single(Hc1State *s, Hc1Ectx *e, Hc1Op *op)
         e->pending = keep > 0;
         e->logits_valid = false;
     }
+}
+
+/* ---- LoRA adapters ------------------------------------------------ */
+
+/*
+ * The engine's view of the bytes: an adapter of this ROM or not. Not
+ * being one is no error for LOAD_LORA (the content was opaque before
+ * interface 1.2); using it is (INVALID_ADAPTER).
+ */
+static Hc1Adapter *hc1_lora_parse(Hc1State *s, uint32_t slot,
+                                  const uint8_t *buf, uint32_t len)
+{
+    char err[160];
+    hc1_lora *lora;
+    hc1_status st;
+    Hc1Adapter *ad;
+
+    if (!s->model) {
+        return NULL;
+    }
+    st = hc1_lora_open_mem(s->model, buf, len, &lora, err, sizeof(err));
+    if (st != HC1_OK) {
+        trace_hc1_lora_refused(slot, err);
+        return NULL;
+    }
+    ad = g_new0(Hc1Adapter, 1);
+    ad->lora = lora;
+    ad->refs = 1;
+    return ad;
+}
+
+/*
+ * Check and convert the next LOAD_LORA's data, for hc1_lora_bh() to
+ * install. wlock held (dropped meanwhile).
+ */
+static bool hc1_try_lora(Hc1State *s)
+{
+    Hc1LoraJob *j;
+    int64_t t0;
+
+    QTAILQ_FOREACH(j, &s->lora_jobs, next) {
+        if (!j->started && !j->cancelled) {
+            break;
+        }
+    }
+    if (!j) {
+        return false;
+    }
+    j->started = true;
+    qemu_mutex_unlock(&s->wlock);
+    t0 = get_clock();
+    j->crc_got = crc32c(0xffffffff, j->buf, j->len);
+    if (j->crc_got == j->crc) {
+        j->ad = hc1_lora_parse(s, j->slot, j->buf, j->len);
+    }
+    trace_hc1_lora_converted(j->slot, !!j->ad, (get_clock() - t0) / 1000);
+    qemu_mutex_lock(&s->wlock);
+    j->done = true;
+    if (j->cancelled) {
+        /* a reset forgot the command: no one else will free it */
+        QTAILQ_REMOVE(&s->lora_jobs, j, next);
+        qemu_mutex_unlock(&s->wlock);
+        trace_hc1_lora_cancelled(j->slot);
+        hc1_lora_job_free(s, j);
+        qemu_mutex_lock(&s->wlock);
+    } else {
+        qemu_bh_schedule(s->lora_bh);
+    }
+    return true;
 }
 
 /* ---- decode steps --------------------------------------------------- */
@@ -636,6 +713,10 @@ static void *hc1_worker_thread(void *opaque)
         if (kick) {
             qemu_bh_schedule(s->stream_bh);
         }
+        /* Rare and run once: an adapter load goes before compute. */
+        if (hc1_try_lora(s)) {
+            continue;
+        }
         /* Alternate, so neither kind of work starves the other. */
         if (last_single) {
             if (hc1_try_decode(s, steps)) {
@@ -673,6 +754,7 @@ void hc1_worker_start(Hc1State *s)
 
 void hc1_worker_stop(Hc1State *s)
 {
+    Hc1LoraJob *j;
     Hc1Ectx *e;
 
     if (s->worker_started) {
@@ -687,4 +769,10 @@ void hc1_worker_stop(Hc1State *s)
         QTAILQ_REMOVE(&s->ectxs, e, next);
         hc1_ectx_free(s, e);
     }
+    /* The thread stops between jobs: none is running. */
+    while ((j = QTAILQ_FIRST(&s->lora_jobs))) {
+        QTAILQ_REMOVE(&s->lora_jobs, j, next);
+        hc1_lora_job_free(s, j);
+    }
+    s->lora_job = NULL;
 }

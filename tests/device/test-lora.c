@@ -13,48 +13,125 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hc1-dev.h"
 #include "tlora.h"
 
 static uint32_t crc32c(const uint8_t *p, size_t n)
 {
+    static uint32_t tab[256];
     uint32_t c = 0xffffffff;
 
-    while (n--) {
-        c ^= *p++;
-        for (int k = 0; k < 8; k++) {
-            c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
+    if (!tab[1]) {
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t v = i;
+
+            for (int k = 0; k < 8; k++) {
+                v = v & 1 ? (v >> 1) ^ 0x82f63b78 : v >> 1;
+            }
+            tab[i] = v;
         }
+    }
+    while (n--) {
+        c = tab[(c ^ *p++) & 0xff] ^ (c >> 8);
     }
     return ~c;
 }
 
-/* LOAD_LORA of @len bytes at guest address @buf (an SGL-free PRP list). */
+static int64_t now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000ll + ts.tv_nsec / 1000;
+}
+
+/* An image in guest memory, ready for LOAD_LORA. */
+typedef struct GBuf {
+    uint64_t dptr1, dptr2;
+    uint32_t len, crc;
+} GBuf;
+
+/*
+ * Copy @len bytes to a fresh guest buffer described by PRPs. The
+ * allocator zeroes what it hands out, so only the 4 KiB pages with
+ * something in them go through qtest: a large zero adapter is cheap.
+ */
+static GBuf guest_put(Hc1Dev *d, const void *data, size_t len)
+{
+    static const uint8_t zero[4096];
+    uint64_t buf = hc1t_alloc(d, (len + 4095) & ~4095ull, 4096);
+    uint64_t n_pages = (len + 4095) / 4096;
+    GBuf g = { .dptr1 = buf, .len = (uint32_t)len, .crc = crc32c(data, len) };
+
+    for (size_t off = 0; off < len; off += 4096) {
+        size_t n = len - off < 4096 ? len - off : 4096;
+
+        if (memcmp((const uint8_t *)data + off, zero, n)) {
+            qtc_memwrite(d->q, buf + off, (const uint8_t *)data + off, n);
+        }
+    }
+    if (n_pages == 2) {
+        g.dptr2 = buf + 4096;
+    } else if (n_pages > 2) {
+        uint64_t list = hc1t_alloc(d, 4096, 4096), page = list;
+        uint64_t ent[512];
+        uint32_t k = 0;
+
+        /* a page of entries; its last one chains when more follow */
+        for (uint64_t i = 1; i < n_pages; i++) {
+            if (k == 511 && n_pages - i > 1) {
+                uint64_t next = hc1t_alloc(d, 4096, 4096);
+
+                ent[k++] = next;
+                qtc_memwrite(d->q, page, ent, 8 * k);
+                page = next;
+                k = 0;
+            }
+            ent[k++] = buf + 4096 * i;
+        }
+        qtc_memwrite(d->q, page, ent, 8 * k);
+        g.dptr2 = list;
+    }
+    return g;
+}
+
+/* Submit LOAD_LORA of @g; @crc_xor spoils the CRC. The command id. */
+static uint16_t load_at(Hc1Dev *d, uint32_t slot, const GBuf *g,
+                        uint32_t crc_xor)
+{
+    struct hc1_sqe sqe;
+
+    hc1t_sqe_init(&sqe, HC1_ADM_LOAD_LORA);
+    sqe.dptr1 = g->dptr1;
+    sqe.dptr2 = g->dptr2;
+    sqe.cdw10 = slot;
+    sqe.cdw11 = g->len;
+    sqe.cdw12 = g->crc ^ crc_xor;
+    return hc1t_submit(d, 0, &sqe);
+}
+
+static uint16_t load_wait(Hc1Dev *d, uint16_t cid, struct hc1_cqe *cqe)
+{
+    struct hc1_cqe c;
+
+    if (!hc1t_wait(d, 0, cid, &c, 60000)) {
+        return 0xffff;
+    }
+    if (cqe) {
+        *cqe = c;
+    }
+    return hc1t_sc(&c);
+}
+
+/* LOAD_LORA of @len bytes at a fresh guest buffer, and wait for it. */
 static uint16_t load(Hc1Dev *d, uint32_t slot, const void *data, size_t len,
                      struct hc1_cqe *cqe)
 {
-    struct hc1_sqe sqe;
-    uint64_t buf = hc1t_alloc(d, (len + 4095) & ~4095ull, 4096);
-    uint64_t n_pages = (len + 4095) / 4096;
+    GBuf g = guest_put(d, data, len);
 
-    qtc_memwrite(d->q, buf, data, len);
-    hc1t_sqe_init(&sqe, HC1_ADM_LOAD_LORA);
-    sqe.dptr1 = buf;
-    if (n_pages == 2) {
-        sqe.dptr2 = buf + 4096;
-    } else if (n_pages > 2) {
-        uint64_t list = hc1t_alloc(d, 4096, 4096);
-
-        for (uint64_t i = 1; i < n_pages; i++) {
-            qtc_writeq(d->q, list + 8 * (i - 1), buf + 4096 * i);
-        }
-        sqe.dptr2 = list;
-    }
-    sqe.cdw10 = slot;
-    sqe.cdw11 = (uint32_t)len;
-    sqe.cdw12 = crc32c(data, len);
-    return hc1t_cmd(d, 0, &sqe, cqe);
+    return load_wait(d, load_at(d, slot, &g, 0), cqe);
 }
 
 static uint16_t unload(Hc1Dev *d, uint32_t slot)
@@ -98,6 +175,136 @@ static bool run(Hc1Dev *d, Hc1TCtx *c, int32_t *tok, uint32_t *lp)
         lp[i] = rec[i].logprob;
     }
     return n == 6;
+}
+
+/*
+ * The largest adapter up to 48 MiB: every matrix of every layer at the
+ * largest rank allowed, all zero (so writing it to the guest is cheap).
+ */
+static void *large_adapter(Hc1Dev *d, size_t *len, uint32_t *n_mats)
+{
+    static const char *const names[7] = {
+        "attn_q", "attn_k", "attn_v", "attn_output",
+        "ffn_gate", "ffn_up", "ffn_down",
+    };
+    uint32_t E = hc1t_rd(d, HC1_REG_N_EMBD), F = hc1t_rd(d, HC1_REG_N_FF);
+    uint32_t H = hc1t_rd(d, HC1_REG_HEAD_DIM);
+    uint32_t Q = hc1t_rd(d, HC1_REG_N_HEAD) * H;
+    uint32_t KV = hc1t_rd(d, HC1_REG_N_HEAD_KV) * H;
+    uint32_t n_layer = hc1t_rd(d, HC1_REG_N_LAYER);
+    uint32_t in[7] = { E, E, E, Q, E, E, F };
+    uint32_t out[7] = { Q, KV, KV, E, F, F, E };
+    tlora_mat *m = calloc(7 * n_layer, sizeof(*m));
+    size_t bytes = 0, zmax = 0;
+    tlora_meta meta;
+    float *z;
+    void *p;
+    uint32_t n = 0;
+
+    for (uint32_t l = 0; l < n_layer; l++) {
+        for (int w = 0; w < 7; w++) {
+            uint32_t r = in[w] < out[w] ? in[w] : out[w];
+            size_t b;
+
+            r = r < 512 ? r : 512;
+            b = 4ull * r * (in[w] + out[w]);
+            if (bytes + b > (48u << 20)) {
+                break;
+            }
+            snprintf(m[n].name, sizeof(m[n].name), "blk.%u.%s.weight", l,
+                     names[w]);
+            m[n].n_in = in[w];
+            m[n].n_out = out[w];
+            m[n].r = r;
+            bytes += b;
+            zmax = zmax > (size_t)r * (in[w] > out[w] ? in[w] : out[w])
+                   ? zmax : (size_t)r * (in[w] > out[w] ? in[w] : out[w]);
+            n++;
+        }
+    }
+    z = calloc(zmax, sizeof(float));
+    for (uint32_t i = 0; i < n; i++) {
+        m[i].a = z;
+        m[i].b = z;
+    }
+    tlora_meta_default(&meta);
+    p = tlora_build(&meta, m, n, len);
+    *n_mats = n;
+    free(z);
+    free(m);
+    return p;
+}
+
+/*
+ * A large adapter is checked and converted on the card's compute
+ * thread, not in QEMU's main loop: the VM keeps answering (here, qtest
+ * register reads) while it loads; admin commands still complete in
+ * order; a reset in the middle drops it without a completion.
+ */
+static void test_large(Hc1Dev *d)
+{
+    size_t len;
+    uint32_t n_mats, answered = 0, used0, h;
+    void *big = large_adapter(d, &len, &n_mats);
+    GBuf g = guest_put(d, big, len);
+    struct hc1_cqe cqe;
+    struct hc1_sqe sqe;
+    int64_t t0, worst = 0, total;
+    uint16_t cid, cid2;
+    bool ok;
+
+    used0 = hc1t_rd(d, HC1_REG_SRAM_USED_LO);
+    t0 = now_us();
+    cid = load_at(d, 0, &g, 0);
+    for (;;) {
+        int64_t t = now_us();
+
+        hc1t_rd(d, HC1_REG_SCRATCH);
+        if (now_us() - t > worst) {
+            worst = now_us() - t;
+        }
+        if (hc1t_cq_peek(d, 0) || now_us() - t0 > 60000000) {
+            break;
+        }
+        answered++;
+    }
+    ok = hc1t_wait(d, 0, cid, &cqe, 60000);
+    total = now_us() - t0;
+    CHECK(ok && hc1t_sc(&cqe) == 0 && cqe.dw0 == len &&
+          (cqe.dw1 & HC1_LORA_F_APPLICABLE),
+          "LOAD_LORA of a %zu-byte adapter (%u matrices): applicable, "
+          "%lld ms", len, n_mats, (long long)total / 1000);
+    CHECK(answered >= 1,
+          "the VM answered %u register reads while it loaded (slowest "
+          "%lld us)", answered, (long long)worst);
+    CHECK(unload(d, 0) == 0 && hc1t_rd(d, HC1_REG_SRAM_USED_LO) == used0,
+          "unloaded, SRAM back to %u", used0);
+
+    /* in order: a command behind LOAD_LORA completes after it */
+    h = d->queue[0].cq_head;
+    cid = load_at(d, 0, &g, 1);
+    hc1t_sqe_init(&sqe, HC1_ADM_GET_FEATURES);
+    sqe.cdw10 = HC1_FEAT_COALESCING;
+    cid2 = hc1t_submit(d, 0, &sqe);
+    ok = hc1t_wait(d, 0, cid2, NULL, 60000);
+    qtc_memread(d->q, d->queue[0].cq + 16ull * h, &cqe, sizeof(cqe));
+    CHECK(ok && cqe.cid == cid && hc1t_sc(&cqe) == HC1_SC_CHECKSUM,
+          "a bad CRC: CHECKSUM, completed before the command behind it");
+    hc1t_wait(d, 0, cid, NULL, 0);
+    CHECK(hc1t_rd(d, HC1_REG_SRAM_USED_LO) == used0,
+          "no SRAM held after CHECKSUM");
+
+    /* a reset while the worker converts: no completion, no SRAM */
+    load_at(d, 0, &g, 0);
+    hc1t_disable(d);
+    CHECK(hc1t_rd(d, HC1_REG_SRAM_USED_LO) == 0 &&
+          !(hc1t_rd(d, HC1_REG_CSTS) & HC1_CSTS_RDY),
+          "controller reset during LOAD_LORA: no SRAM in use");
+    ok = hc1t_enable(d, 32) && load_wait(d, load_at(d, 0, &g, 0), &cqe) == 0;
+    CHECK(ok && d->queue[0].n_stash == 0,
+          "after the reset the slot loads again, and nothing stale "
+          "completes");
+    free(big);
 }
 
 int main(int argc, char **argv)
@@ -215,6 +422,9 @@ int main(int argc, char **argv)
     hc1t_disable(d);
     CHECK(hc1t_rd(d, HC1_REG_SRAM_USED_LO) == 0,
           "controller reset: no adapter, no SRAM in use");
+
+    CHECK(hc1t_enable(d, 32), "card enabled again");
+    test_large(d);
     free(a0);
     free(b0);
     free(a1);

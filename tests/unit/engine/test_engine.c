@@ -697,6 +697,40 @@ static void test_sampling(void)
     double lp = 5.0 - log(3 * exp(5.0) + 264.0);
     CHECK(fabs(out.logprob - lp) < 1e-4);
 
+    /*
+     * The plain greedy shortcut gives the bits of the general path (which
+     * a zero bias forces): real logits, a NaN, -INFINITY, ties.
+     */
+    {
+        hc1_sampling g = sp;
+        hc1_token_out o2;
+        int32_t bid = 5;
+        float bz = 0.0f;
+
+        memcpy(lg, save, sizeof(save));
+        lg[7] = NAN;
+        lg[8] = -INFINITY;
+        lg[9] = lg[10];
+        for (uint32_t nt = 0; nt <= HC1_MAX_TOP_LOGPROBS; nt += 10) {
+            g.n_top_logprobs = nt;
+            g.n_bias = 0;
+            CHECK(hc1_sample(c, &g, &out) == HC1_OK);
+            g.n_bias = 1;
+            g.bias_ids = &bid;
+            g.bias = &bz;
+            CHECK(hc1_sample(c, &g, &o2) == HC1_OK);
+            CHECK(out.id == o2.id && out.n_top == o2.n_top &&
+                  !memcmp(&out.logprob, &o2.logprob, 4) &&
+                  !memcmp(out.top_ids, o2.top_ids, 4 * out.n_top) &&
+                  !memcmp(out.top_logprobs, o2.top_logprobs,
+                          4 * out.n_top));
+        }
+        for (int i = 0; i < 267; i++) {
+            lg[i] = 0.0f;
+        }
+        lg[40] = lg[30] = lg[200] = 5.0f;
+    }
+
     /* top-k 1 at any temperature is greedy */
     sp.temperature = 2.0f;
     sp.top_k = 1;
