@@ -7,6 +7,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
+#include "migration/misc.h"
 #include "trace.h"
 #include "hc1_int.h"
 
@@ -269,6 +270,13 @@ static uint16_t hc1_load_lora(Hc1State *s, const struct hc1_sqe *sqe)
     if (len > s->sram_size - s->sram_used) {
         trace_hc1_err_sram_full(len, s->sram_used, s->sram_size);
         return HC1_SC_SRAM_FULL;
+    }
+    /*
+     * A migration that started before anything blocked it has already
+     * taken the card's state: an adapter loaded now would not go along.
+     */
+    if (!s->migration_blocker && migration_is_running()) {
+        return HC1_SC_BUSY;
     }
     buf = g_try_malloc(len);
     if (!buf) {
