@@ -736,7 +736,6 @@ enum hc1_err_code {
     HC1_ERR_SRAM_ECC = 7,       /* uncorrectable SRAM error */
     HC1_ERR_THERMAL_TRIP = 8,
     HC1_ERR_FATAL = 9,
-    HC1_ERR_DROPPED_CQE = 10,   /* a completion was lost (injected) */
 };
 
 struct hc1_stats_log {
