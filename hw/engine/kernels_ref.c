@@ -10,67 +10,60 @@
 #include "kernels.h"
 #include "quant.h"
 
-void hc1_dot_f32_ref(uint64_t n, const void *w, const void *const *x,
-                     int ncols, float *out)
+/* One weight of a float format, widened to f32. */
+static inline float weight_f32(const void *w, uint32_t type, uint64_t i)
 {
-    const float *a = w;
+    switch (type) {
+    case GGML_F16:
+        return f16_to_f32(((const uint16_t *)w)[i]);
+    case GGML_BF16:
+        return bf16_to_f32(((const uint16_t *)w)[i]);
+    default:
+        return ((const float *)w)[i];
+    }
+}
+
+/*
+ * The float formats share one summation order: eight lanes, then a fixed
+ * pairwise reduction, which is what the SIMD kernels reproduce. Called
+ * with a constant @type, so each wrapper compiles to its own loop.
+ */
+static inline void dot_float_ref(uint32_t type, uint64_t n, const void *w,
+                                 const void *const *x, int ncols, float *out)
+{
     for (int c = 0; c < ncols; c++) {
         const float *b = x[c];
         float acc[8] = { 0 };
         uint64_t i = 0;
         for (; i + 8 <= n; i += 8) {
             for (int k = 0; k < 8; k++) {
-                acc[k] += a[i + k] * b[i + k];
+                acc[k] += weight_f32(w, type, i + k) * b[i + k];
             }
         }
         for (; i < n; i++) {
-            acc[0] += a[i] * b[i];
+            acc[0] += weight_f32(w, type, i) * b[i];
         }
         out[c] = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
                  ((acc[2] + acc[6]) + (acc[3] + acc[7]));
     }
+}
+
+void hc1_dot_f32_ref(uint64_t n, const void *w, const void *const *x,
+                     int ncols, float *out)
+{
+    dot_float_ref(GGML_F32, n, w, x, ncols, out);
 }
 
 void hc1_dot_f16_ref(uint64_t n, const void *w, const void *const *x,
                      int ncols, float *out)
 {
-    const uint16_t *a = w;
-    for (int c = 0; c < ncols; c++) {
-        const float *b = x[c];
-        float acc[8] = { 0 };
-        uint64_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            for (int k = 0; k < 8; k++) {
-                acc[k] += f16_to_f32(a[i + k]) * b[i + k];
-            }
-        }
-        for (; i < n; i++) {
-            acc[0] += f16_to_f32(a[i]) * b[i];
-        }
-        out[c] = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
-                 ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    }
+    dot_float_ref(GGML_F16, n, w, x, ncols, out);
 }
 
 void hc1_dot_bf16_ref(uint64_t n, const void *w, const void *const *x,
                       int ncols, float *out)
 {
-    const uint16_t *a = w;
-    for (int c = 0; c < ncols; c++) {
-        const float *b = x[c];
-        float acc[8] = { 0 };
-        uint64_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            for (int k = 0; k < 8; k++) {
-                acc[k] += bf16_to_f32(a[i + k]) * b[i + k];
-            }
-        }
-        for (; i < n; i++) {
-            acc[0] += bf16_to_f32(a[i]) * b[i];
-        }
-        out[c] = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
-                 ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    }
+    dot_float_ref(GGML_BF16, n, w, x, ncols, out);
 }
 
 void hc1_dot_q8_0_ref(uint64_t n, const void *w, const void *const *x,
