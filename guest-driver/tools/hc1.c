@@ -520,11 +520,29 @@ static int cmd_chat(gen_opts *o)
 
 /* ---- bench ---------------------------------------------------------- */
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The median of @n values (sorts them); 0 when there are none. */
+static double median(double *v, int n)
+{
+    if (n == 0) {
+        return 0;
+    }
+    qsort(v, (size_t)n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 static int cmd_bench(int pp, int tg, int reps, bool json)
 {
     hc1_card *card = open_card();
     const struct hc1_ioc_info *in = hc1_card_info(card);
-    double best_pp = 0, best_tg = 0;
+    double *pps, *tgs;
+    int n_pp = 0, n_tg = 0;
     hc1_gen_params p;
     hc1_context *ctx;
     hc1_gen_result r;
@@ -532,7 +550,9 @@ static int cmd_bench(int pp, int tg, int reps, bool json)
     int i, ret;
 
     ids = malloc((size_t)pp * sizeof(*ids));
-    if (!ids) {
+    pps = calloc((size_t)reps, sizeof(*pps));
+    tgs = calloc((size_t)reps, sizeof(*tgs));
+    if (!ids || !pps || !tgs) {
         die("out of memory");
     }
     for (i = 0; i < pp; i++) {
@@ -557,26 +577,25 @@ static int cmd_bench(int pp, int tg, int reps, bool json)
         if (ret) {
             die("%s", hc1_card_error(card));
         }
-        if (pp / (t1 - t0) > best_pp) {
-            best_pp = pp / (t1 - t0);
-        }
+        pps[n_pp++] = pp / (t1 - t0);
+        /* decode speed: from the first token to the last, as llama-bench */
         if (r.n_tokens > 1 && r.end_ns > r.first_ns) {
-            double tps = (r.n_tokens - 1) / ((r.end_ns - r.first_ns) * 1e-9);
-            if (tps > best_tg) {
-                best_tg = tps;
-            }
+            tgs[n_tg++] = (r.n_tokens - 1) /
+                          ((r.end_ns - r.first_ns) * 1e-9);
         }
         hc1_context_destroy(ctx);
     }
     if (json) {
         printf("{\"prompt_tokens\": %d, \"gen_tokens\": %d, \"reps\": %d, "
                "\"prompt_tokens_per_s\": %.2f, \"decode_tokens_per_s\": %.2f}\n",
-               pp, tg, reps, best_pp, best_tg);
+               pp, tg, reps, median(pps, n_pp), median(tgs, n_tg));
     } else {
-        printf("prefill %d tokens: %.1f tokens/s\n", pp, best_pp);
-        printf("decode  %d tokens: %.1f tokens/s (best of %d)\n", tg, best_tg,
-               reps);
+        printf("prefill %d tokens: %.1f tokens/s\n", pp, median(pps, n_pp));
+        printf("decode  %d tokens: %.1f tokens/s (median of %d)\n", tg,
+               median(tgs, n_tg), reps);
     }
+    free(pps);
+    free(tgs);
     free(ids);
     hc1_card_close(card);
     return 0;

@@ -6,6 +6,7 @@
  *   hc1-llm detokenize MODEL ID... [--special]
  *   hc1-llm run MODEL (-p TEXT | --ids 1,2,3 | --chat TEXT) [options]
  *   hc1-llm bench MODEL [-p N] [-n N] [-b N] [-r N] [--baseline FILE]
+ *                 [--sample]
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -58,7 +59,11 @@ static void usage(void)
            "      --ignore-eos      do not stop at end-of-generation tokens\n"
            "      --json            ids, text and logprobs as JSON\n"
            "  hc1-llm bench MODEL [-p N] [-n N] [-b N] [-r N] "
-           "[--baseline FILE] [--json]\n"
+           "[--baseline FILE] [--sample] [--json]\n"
+           "      --sample          decode feeds back sampled tokens (the "
+           "sampling options\n"
+           "                        above; greedy by default), as the card "
+           "does\n"
            "common options: -t/--threads N, --kv f16|f32|q8, "
            "--isa portable|avx2|avx512\n");
 }
@@ -119,7 +124,7 @@ typedef struct opts {
     hc1_sampling smp;
     const char *stops[MAX_STOPS];
     size_t n_stops;
-    bool json, no_bos, no_special, special, ignore_eos;
+    bool json, no_bos, no_special, special, ignore_eos, sample;
     uint32_t pp, tg, batch, reps;
     const char *baseline;
     const char *rest[4096];
@@ -698,7 +703,17 @@ static int cmd_bench(const opts *o)
         double c2 = cpu_s();
         double t2 = now_s();
         for (uint32_t i = 0; i < tg; i++) {
-            hc1_decode_batch(e, &c, &toks[1 + i], 1, &s1);
+            int32_t id = toks[1 + i];
+            if (o->sample) {
+                /* what the card does per token: sample from the logits
+                 * (log-probability included) and feed the choice back */
+                hc1_token_out to;
+                if (hc1_sample(c, &o->smp, &to)) {
+                    die("bench: sampling failed");
+                }
+                id = to.id;
+            }
+            hc1_decode_batch(e, &c, &id, 1, &s1);
         }
         double t3 = now_s();
         tgc[r] = tg / (cpu_s() - c2);
@@ -740,10 +755,11 @@ static int cmd_bench(const opts *o)
                "\"batch_tok_s\": %.2f, \"batch_speedup\": %.2f, "
                "\"scratch_bytes\": %zu, \"ctx_bytes\": %zu, "
                "\"rss_anon_kb\": %ld, \"pp_tok_per_cpu_s\": %.2f, "
-               "\"tg_tok_per_cpu_s\": %.2f",
+               "\"tg_tok_per_cpu_s\": %.2f, \"tg_sampled\": %s",
                o->model, shape_of(in), quant_of(in), hc1_engine_n_threads(e),
                hc1_engine_isa(), pp, tg, mpp, mtg, B, mbt, mbt / mtg,
-               hc1_engine_scratch_bytes(e), kvres, rss_anon_kb(), mppc, mtgc);
+               hc1_engine_scratch_bytes(e), kvres, rss_anon_kb(), mppc, mtgc,
+               o->sample ? "true" : "false");
         if (have) {
             printf(", \"baseline_pp_tok_s\": %.2f, \"baseline_tg_tok_s\": "
                    "%.2f, \"pp_ratio\": %.3f, \"tg_ratio\": %.3f", bpp, btg,
@@ -761,6 +777,9 @@ static int cmd_bench(const opts *o)
         printf("\ndecode tg%u      %10.1f tok/s", tg, mtg);
         if (have) {
             printf("   baseline %8.1f   ratio %.2f", btg, mtg / btg);
+        }
+        if (o->sample) {
+            printf("   (each token sampled)");
         }
         printf("\nbatched x%-3u     %10.1f tok/s aggregate (%.2fx one "
                "context)\n", B, mbt, mbt / mtg);
@@ -889,6 +908,8 @@ int main(int argc, char **argv)
             o.special = true;
         } else if (!strcmp(a, "--ignore-eos")) {
             o.ignore_eos = true;
+        } else if (!strcmp(a, "--sample")) {
+            o.sample = true;
         } else if (a[0] == '-' && a[1] && !(a[1] >= '0' && a[1] <= '9')) {
             die("unknown option '%s' (see %s --help)", a, prog);
         } else if (!o.model) {
