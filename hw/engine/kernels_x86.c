@@ -8,7 +8,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "kernels.h"
+#include "kernels_x86_int.h"
 #include "quant.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -60,8 +60,6 @@ __m256i dot_u8s8_avx2(__m256i acc, __m256i u, __m256i s)
  * lanes), matching the activation bytes, and vpdpbusd takes them as they
  * are, with no sign juggling per column.
  */
-#define T512 "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni,avx512dq"
-
 static __attribute__((target(T512)))
 void dot_q4_0_z(uint64_t n, const void *w, const void *const *x, int nc,
                 float *out)
@@ -336,39 +334,9 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
  * columns that is 16 registers, and the activation loads are shared by
  * both rows. Each (row, column) sees the same operations whether the
  * row is paired or alone, so results do not depend on the pairing.
+ * (KINL and Z2_DISPATCH are in kernels_x86_int.h; the K-quant kernels
+ * in kernels_x86_kquant.c.)
  */
-
-/*
- * The bodies take nr and nc as compile-time constants (always inlined
- * into one instance per (nr, nc)): with run-time counts the compiler
- * keeps the accumulators in memory.
- */
-#define KINL static inline __attribute__((always_inline, target(T512)))
-
-#define Z2_DISPATCH(NAME, BODY)                                             \
-static __attribute__((target(T512)))                                        \
-void NAME(uint64_t n, const void *w, size_t rb, int nr,                     \
-          const void *const *x, int nc, float *out)                         \
-{                                                                           \
-    switch ((nr == 2 ? 8 : 0) + nc - 1) {                                   \
-    case 0: BODY(n, w, rb, 1, x, 1, out); break;                            \
-    case 1: BODY(n, w, rb, 1, x, 2, out); break;                            \
-    case 2: BODY(n, w, rb, 1, x, 3, out); break;                            \
-    case 3: BODY(n, w, rb, 1, x, 4, out); break;                            \
-    case 4: BODY(n, w, rb, 1, x, 5, out); break;                            \
-    case 5: BODY(n, w, rb, 1, x, 6, out); break;                            \
-    case 6: BODY(n, w, rb, 1, x, 7, out); break;                            \
-    case 7: BODY(n, w, rb, 1, x, 8, out); break;                            \
-    case 8: BODY(n, w, rb, 2, x, 1, out); break;                            \
-    case 9: BODY(n, w, rb, 2, x, 2, out); break;                            \
-    case 10: BODY(n, w, rb, 2, x, 3, out); break;                           \
-    case 11: BODY(n, w, rb, 2, x, 4, out); break;                           \
-    case 12: BODY(n, w, rb, 2, x, 5, out); break;                           \
-    case 13: BODY(n, w, rb, 2, x, 6, out); break;                           \
-    case 14: BODY(n, w, rb, 2, x, 7, out); break;                           \
-    default: BODY(n, w, rb, 2, x, 8, out); break;                           \
-    }                                                                       \
-}
 
 #define Z2FLOAT_KERNEL(NAME, LOADW, TAILW)                                  \
 KINL void NAME##_body(uint64_t n, const void *w, size_t rb, const int nr,   \
@@ -408,9 +376,9 @@ KINL void NAME##_body(uint64_t n, const void *w, size_t rb, const int nr,   \
 Z2FLOAT_KERNEL(dot2_f32_z, ZLD_F32, ZT_F32)
 Z2FLOAT_KERNEL(dot2_f16_z, ZLD_F16, ZT_F16)
 Z2FLOAT_KERNEL(dot2_bf16_z, ZLD_BF16, ZT_BF16)
-Z2_DISPATCH(dot2_f32_z, dot2_f32_z_body)
-Z2_DISPATCH(dot2_f16_z, dot2_f16_z_body)
-Z2_DISPATCH(dot2_bf16_z, dot2_bf16_z_body)
+static Z2_DISPATCH(dot2_f32_z, dot2_f32_z_body)
+static Z2_DISPATCH(dot2_f16_z, dot2_f16_z_body)
+static Z2_DISPATCH(dot2_bf16_z, dot2_bf16_z_body)
 
 /* Q8_0 and Q4_0 weights: two blocks per step, as dot_q4_0_z. */
 static inline __attribute__((target(T512)))
@@ -566,8 +534,8 @@ KINL void dot2_q8_0_body(uint64_t n, const void *w, size_t rb, const int nr,
     }
 }
 
-Z2_DISPATCH(dot2_q4_0_z, dot2_q4_0_body)
-Z2_DISPATCH(dot2_q8_0_z, dot2_q8_0_body)
+static Z2_DISPATCH(dot2_q4_0_z, dot2_q4_0_body)
+static Z2_DISPATCH(dot2_q8_0_z, dot2_q8_0_body)
 
 hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
 {
@@ -585,6 +553,10 @@ hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
         return dot2_q8_0_z;
     case GGML_Q4_0:
         return dot2_q4_0_z;
+    case GGML_Q4_K:
+        return hc1_dot2_q4_K_z;
+    case GGML_Q6_K:
+        return hc1_dot2_q6_K_z;
     default:
         return NULL;
     }

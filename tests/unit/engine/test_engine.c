@@ -628,9 +628,18 @@ static void test_invariance(uint32_t wtype)
 
     tmodel_default(&o);
     o.wtype = wtype;
+    if (wtype == GGML_Q4_K || wtype == GGML_Q6_K) {
+        /* K-quant rows are whole super-blocks of 256 */
+        o.n_embd = 256;
+        o.n_ff = 512;
+    }
     void *buf = tmodel_build(&o, &len, NULL);
     CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
     run_batch(m, 1, HC1_KV_F16, 1, 0, base, sb);
+    for (int i = 0; i < 267; i++) {
+        /* bit-identical NaNs would prove nothing */
+        CHECK(isfinite(base[i]));
+    }
     const struct { uint32_t th; int nb, which; } cases[] = {
         { 2, 1, 0 }, { 3, 1, 0 }, { 1, 3, 1 }, { 2, 5, 4 }, { 4, 8, 0 },
         { 2, 7, 3 },
@@ -969,7 +978,10 @@ int main(void)
     test_vs_reference(1);
     test_invariance(GGML_F32);
     test_invariance(GGML_F16);
+    test_invariance(GGML_BF16);
     test_invariance(GGML_Q8_0);
+    test_invariance(GGML_Q4_K);
+    test_invariance(GGML_Q6_K);
     test_sampling();
     test_lora();
     test_chunked_prefill();

@@ -249,6 +249,30 @@ static void tm_add(tm_tensor *t, int *n, const char *name, uint64_t ne0,
     x->std = std;
 }
 
+/*
+ * K-quant rows are random blocks (no quantiser here), their scales set so
+ * the weights have about the requested spread: Q4_K d * sc * q - dmin * m
+ * with sc, q, m uniform has rms near 255 d (dmin = 7.5 d keeps the mean
+ * near 0); Q6_K d * sc * (q - 32) has rms near 1370 d.
+ */
+static void tm_kquant_row(uint32_t type, void *q, uint64_t n, float std,
+                          uint64_t *s)
+{
+    uint8_t *b = q;
+    for (size_t k = 0; k < ggml_row_size(type, n); k++) {
+        b[k] = (uint8_t)trng(s);
+    }
+    for (uint64_t i = 0; i < n / QK_K; i++) {
+        if (type == GGML_Q4_K) {
+            blk_q4_K *k = (blk_q4_K *)q + i;
+            k->d = hc1_f32_to_f16(std / 255.0f);
+            k->dmin = hc1_f32_to_f16(7.5f * std / 255.0f);
+        } else {
+            ((blk_q6_K *)q + i)->d = hc1_f32_to_f16(std / 1370.0f);
+        }
+    }
+}
+
 void *tmodel_build(const tmodel_opts *o, size_t *len, tmodel_layout *lay)
 {
     gw w = { 0 };
@@ -394,6 +418,15 @@ void *tmodel_build(const tmodel_opts *o, size_t *len, tmodel_layout *lay)
                 break;
             case GGML_Q8_0:
                 hc1_quant_row_q8_0(row, (blk_q8_0 *)q, n0);
+                break;
+            case GGML_BF16:
+                for (uint64_t k = 0; k < n0; k++) {
+                    ((uint16_t *)q)[k] = (uint16_t)(f32_bits(row[k]) >> 16);
+                }
+                break;
+            case GGML_Q4_K:
+            case GGML_Q6_K:
+                tm_kquant_row(t[i].type, q, n0, t[i].std, &s);
                 break;
             default:
                 memcpy(q, row, rb);

@@ -1,0 +1,60 @@
+/*
+ * Shared by the x86 kernel files (kernels_x86.c, kernels_x86_kquant.c):
+ * the AVX-512 target strings, and the dispatch of the two-row kernels
+ * to one instance per (rows, columns).
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HC1_KERNELS_X86_INT_H
+#define HC1_KERNELS_X86_INT_H
+
+#include "kernels.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+
+#define T512 "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni,avx512dq"
+
+/*
+ * The bodies take nr and nc as compile-time constants (always inlined
+ * into one instance per (nr, nc)): with run-time counts the compiler
+ * keeps the accumulators in memory.
+ */
+#define KINL static inline __attribute__((always_inline, target(T512)))
+
+/* Defines NAME (prefix it with static for a file-local kernel). */
+#define Z2_DISPATCH(NAME, BODY)                                             \
+__attribute__((target(T512)))                                               \
+void NAME(uint64_t n, const void *w, size_t rb, int nr,                     \
+          const void *const *x, int nc, float *out)                         \
+{                                                                           \
+    switch ((nr == 2 ? 8 : 0) + nc - 1) {                                   \
+    case 0: BODY(n, w, rb, 1, x, 1, out); break;                            \
+    case 1: BODY(n, w, rb, 1, x, 2, out); break;                            \
+    case 2: BODY(n, w, rb, 1, x, 3, out); break;                            \
+    case 3: BODY(n, w, rb, 1, x, 4, out); break;                            \
+    case 4: BODY(n, w, rb, 1, x, 5, out); break;                            \
+    case 5: BODY(n, w, rb, 1, x, 6, out); break;                            \
+    case 6: BODY(n, w, rb, 1, x, 7, out); break;                            \
+    case 7: BODY(n, w, rb, 1, x, 8, out); break;                            \
+    case 8: BODY(n, w, rb, 2, x, 1, out); break;                            \
+    case 9: BODY(n, w, rb, 2, x, 2, out); break;                            \
+    case 10: BODY(n, w, rb, 2, x, 3, out); break;                           \
+    case 11: BODY(n, w, rb, 2, x, 4, out); break;                           \
+    case 12: BODY(n, w, rb, 2, x, 5, out); break;                           \
+    case 13: BODY(n, w, rb, 2, x, 6, out); break;                           \
+    case 14: BODY(n, w, rb, 2, x, 7, out); break;                           \
+    default: BODY(n, w, rb, 2, x, 8, out); break;                           \
+    }                                                                       \
+}
+
+/* kernels_x86_kquant.c: Q4_K and Q6_K weights, two rows */
+void hc1_dot2_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
+                     const void *const *x, int nc, float *out);
+void hc1_dot2_q6_K_z(uint64_t n, const void *w, size_t rb, int nr,
+                     const void *const *x, int nc, float *out);
+
+#endif
+
+#endif /* HC1_KERNELS_X86_INT_H */

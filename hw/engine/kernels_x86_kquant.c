@@ -1,0 +1,278 @@
+/*
+ * Two-row AVX-512 VNNI kernels for the K-quant weights (Q4_K, Q6_K)
+ * against Q8_K activations, in the pattern of kernels_x86.c's
+ * dot2_q4_0_body: the two rows share every activation load, and each
+ * (row, column) runs the same operations whatever nr and nc, so a
+ * row's result is bit-identical alone, paired or in any batch.
+ *
+ * Per 64 weights and column: vpmaddubsw (u8 weight x s8 activation,
+ * pairs to i16; no saturation: |pair| <= 2 * 63 * 128 < 2^15) then
+ * vpdpwssd against the sub-block scales (i16 pairs times the scale,
+ * summed into i32 lanes), which multiplies by the scale and reduces in
+ * one instruction. A block's integer sum stays below 2^31 (256 * 63 *
+ * 127 * 128 for Q6_K) and is converted to float once per block.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "kernels_x86_int.h"
+#include "quant.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+
+#if !defined(__clang__)
+/* see kernels_x86.c: GCC's own AVX-512 headers trip this warning */
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <immintrin.h>
+#include <string.h>
+
+/* ---- Q4_K x Q8_K ------------------------------------------------------ */
+
+/*
+ * The 12 bytes of 6-bit scales and mins as int16 [sc0..sc7, m0..m7]:
+ * the same bit moves as kernels_x86_body.h's q4k_unpack, one 32-bit
+ * word per lane. The 16-byte load also reads the block's first 4 quant
+ * bytes, which the masks drop.
+ */
+static inline __attribute__((always_inline, target(T512)))
+__m256i q4k_sm16(const uint8_t *s)
+{
+    __m128i u = _mm_loadu_si128((const __m128i *)s);
+    /* lanes (u0, u2, u1, u2) and (u0, u0, u1, u1) */
+    __m128i a = _mm_shuffle_epi32(u, _MM_SHUFFLE(2, 1, 2, 0));
+    __m128i b = _mm_shuffle_epi32(u, _MM_SHUFFLE(1, 1, 0, 0));
+    /* sc0-3 = u0 & 63, sc4-7 = u2 & 15 | top bits of u0 << 4, mins alike */
+    __m128i lo = _mm_and_si128(_mm_srlv_epi32(a, _mm_setr_epi32(0, 0, 0, 4)),
+                               _mm_setr_epi32(0x3f3f3f3f, 0x0f0f0f0f,
+                                              0x3f3f3f3f, 0x0f0f0f0f));
+    __m128i hi = _mm_and_si128(_mm_srli_epi32(b, 2),
+                               _mm_setr_epi32(0, 0x30303030, 0, 0x30303030));
+    return _mm256_cvtepu8_epi16(_mm_or_si128(lo, hi));
+}
+
+/*
+ * Weight side of one Q4_K block, shared by all columns:
+ *   q[k]   the 64 nibbles of quant chunk k as [low | high] 32 bytes,
+ *          i.e. sub-blocks 2k and 2k+1, matching activation bytes
+ *          64k..64k+63
+ *   scv[k] int16 scales: lanes 0-15 sc[2k], lanes 16-31 sc[2k+1] (each
+ *          i16 lane of the vpmaddubsw result covers 2 bytes)
+ *   mn     int16 mins, each twice, against the 16-sums of activations
+ *   dv     lanes 0-7 d, lanes 8-15 -dmin (see the column step)
+ */
+typedef struct q4k_w {
+    __m512i q[4];
+    __m512i scv[4];
+    __m256i mn;
+    __m512 dv;
+} q4k_w;
+
+static inline __attribute__((always_inline, target(T512)))
+void q4k_prep(const blk_q4_K *b, q4k_w *o)
+{
+    const __m512i m4 = _mm512_set1_epi8(0x0f);
+    /* i16 indices: lanes 0-15 pick 0, lanes 16-31 pick 1 */
+    const __m512i base = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0,
+                                           0x10001, 0x10001, 0x10001,
+                                           0x10001, 0x10001, 0x10001,
+                                           0x10001, 0x10001);
+    for (int h = 0; h < 2; h++) {
+        __m512i r = _mm512_loadu_si512(b->qs + 64 * h);
+        __m512i lo = _mm512_and_si512(r, m4);
+        __m512i hi = _mm512_and_si512(_mm512_srli_epi16(r, 4), m4);
+        o->q[2 * h] = _mm512_shuffle_i64x2(lo, hi, _MM_SHUFFLE(1, 0, 1, 0));
+        o->q[2 * h + 1] = _mm512_shuffle_i64x2(lo, hi,
+                                               _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    __m256i sm = q4k_sm16(b->scales);
+    __m512i smz = _mm512_castsi256_si512(sm);
+    for (int k = 0; k < 4; k++) {
+        o->scv[k] = _mm512_permutexvar_epi16(
+            _mm512_add_epi16(base, _mm512_set1_epi16((short)(2 * k))), smz);
+    }
+    o->mn = _mm256_permutexvar_epi16(
+        _mm256_setr_epi32(0x80008, 0x90009, 0xa000a, 0xb000b, 0xc000c,
+                          0xd000d, 0xe000e, 0xf000f), sm);
+    uint32_t dd;
+    memcpy(&dd, &b->d, 4);          /* d, then dmin */
+    __m512 dv = _mm512_permutexvar_ps(
+        _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1),
+        _mm512_castps128_ps512(_mm_cvtph_ps(_mm_cvtsi32_si128((int)dd))));
+    o->dv = _mm512_mask_sub_ps(dv, 0xff00, _mm512_setzero_ps(), dv);
+}
+
+KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
+                         const void *const *x, const int nc, float *out)
+{
+    const blk_q4_K *b[2] = { w, (const blk_q4_K *)((const uint8_t *)w + rb) };
+    const uint64_t nb = n / QK_K;
+    hc1_actq_view a[HC1_MAX_COLS];
+    __m512 acc[2][HC1_MAX_COLS];
+
+    for (int c = 0; c < nc; c++) {
+        a[c] = hc1_actq(x[c], GGML_Q8_K, n);
+        for (int r = 0; r < nr; r++) {
+            acc[r][c] = _mm512_setzero_ps();
+        }
+    }
+    for (uint64_t i = 0; i < nb; i++) {
+        q4k_w wq[2];
+        for (int r = 0; r < nr; r++) {
+            q4k_prep(&b[r][i], &wq[r]);
+        }
+        for (int c = 0; c < nc; c++) {
+            const int8_t *y = a[c].qs + QK_K * i;
+            __m256i bs = _mm256_loadu_si256((const __m256i *)(a[c].bsum +
+                                                              16 * i));
+            __m512 ad = _mm512_set1_ps(a[c].d[i]);
+            __m512i s[2];
+            for (int k = 0; k < 4; k++) {
+                __m512i yk = _mm512_loadu_si512(y + 64 * k);
+                for (int r = 0; r < nr; r++) {
+                    __m512i p = _mm512_maddubs_epi16(wq[r].q[k], yk);
+                    s[r] = k ? _mm512_dpwssd_epi32(s[r], p, wq[r].scv[k])
+                             : _mm512_madd_epi16(p, wq[r].scv[k]);
+                }
+            }
+            for (int r = 0; r < nr; r++) {
+                /* mins times the 32-sums of the activation quants */
+                __m256i m = _mm256_madd_epi16(wq[r].mn, bs);
+                /*
+                 * Lanes 0-7: the scaled sums (both halves added), lanes
+                 * 8-15: the mins; then d and -dmin in one multiply-add.
+                 */
+                __m512i t = _mm512_shuffle_i64x2(s[r],
+                                                 _mm512_castsi256_si512(m),
+                                                 _MM_SHUFFLE(1, 0, 3, 2));
+                __m512i v = _mm512_mask_add_epi32(t, 0x00ff, s[r], t);
+                acc[r][c] = _mm512_fmadd_ps(_mm512_mul_ps(wq[r].dv, ad),
+                                            _mm512_cvtepi32_ps(v), acc[r][c]);
+            }
+        }
+    }
+    for (int r = 0; r < nr; r++) {
+        for (int c = 0; c < nc; c++) {
+            out[r * HC1_MAX_COLS + c] = _mm512_reduce_add_ps(acc[r][c]);
+        }
+    }
+}
+
+Z2_DISPATCH(hc1_dot2_q4_K_z, dot2_q4_K_body)
+
+/* ---- Q6_K x Q8_K ------------------------------------------------------ */
+
+/*
+ * Weight side of one Q6_K block: the quants unsigned (0..63, the offset
+ * of 32 is settled with the activation 16-sums), in value order
+ *   q[2h]     values 128h + 0..63   (ql low nibbles, qh bits 0-1 / 2-3)
+ *   q[2h + 1] values 128h + 64..127 (ql high nibbles, qh bits 4-5 / 6-7)
+ * scv[k]: int16 lanes 8j..8j+7 hold the scale of 16-group 4k + j; nsc:
+ * the 16 scales times -32; d the block scale.
+ */
+typedef struct q6k_w {
+    __m512i q[4];
+    __m512i scv[4];
+    __m256i nsc;
+    __m512 d;
+} q6k_w;
+
+static inline __attribute__((always_inline, target(T512)))
+void q6k_prep(const blk_q6_K *b, q6k_w *o)
+{
+    const __m512i m4 = _mm512_set1_epi8(0x0f);
+    const __m512i m30 = _mm512_set1_epi8(0x30);
+    /* per 64-bit lane: the low 32 bytes take one qh bit pair, the high
+     * 32 bytes the next, both moved to bits 4-5 */
+    const __m512i sl = _mm512_setr_epi64(4, 4, 4, 4, 2, 2, 2, 2);
+    const __m512i sr = _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2);
+    const __m512i base = _mm512_setr_epi32(0, 0, 0, 0, 0x10001, 0x10001,
+                                           0x10001, 0x10001, 0x20002,
+                                           0x20002, 0x20002, 0x20002,
+                                           0x30003, 0x30003, 0x30003,
+                                           0x30003);
+    for (int h = 0; h < 2; h++) {
+        __m512i l = _mm512_loadu_si512(b->ql + 64 * h);
+        __m512i hh = _mm512_broadcast_i64x4(
+            _mm256_loadu_si256((const __m256i *)(b->qh + 32 * h)));
+        o->q[2 * h] = _mm512_or_si512(
+            _mm512_and_si512(l, m4),
+            _mm512_and_si512(_mm512_sllv_epi64(hh, sl), m30));
+        o->q[2 * h + 1] = _mm512_or_si512(
+            _mm512_and_si512(_mm512_srli_epi16(l, 4), m4),
+            _mm512_and_si512(_mm512_srlv_epi64(hh, sr), m30));
+    }
+    __m256i sc = _mm256_cvtepi8_epi16(
+        _mm_loadu_si128((const __m128i *)b->scales));
+    __m512i scz = _mm512_castsi256_si512(sc);
+    for (int k = 0; k < 4; k++) {
+        o->scv[k] = _mm512_permutexvar_epi16(
+            _mm512_add_epi16(base, _mm512_set1_epi16((short)(4 * k))), scz);
+    }
+    /* |scale| <= 128: -32 * scale fits int16 */
+    o->nsc = _mm256_sub_epi16(_mm256_setzero_si256(),
+                              _mm256_slli_epi16(sc, 5));
+    o->d = _mm512_set1_ps(_cvtsh_ss(b->d));
+}
+
+KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
+                         const void *const *x, const int nc, float *out)
+{
+    const blk_q6_K *b[2] = { w, (const blk_q6_K *)((const uint8_t *)w + rb) };
+    const uint64_t nb = n / QK_K;
+    hc1_actq_view a[HC1_MAX_COLS];
+    __m512 acc[2][HC1_MAX_COLS];
+
+    for (int c = 0; c < nc; c++) {
+        a[c] = hc1_actq(x[c], GGML_Q8_K, n);
+        for (int r = 0; r < nr; r++) {
+            acc[r][c] = _mm512_setzero_ps();
+        }
+    }
+    for (uint64_t i = 0; i < nb; i++) {
+        q6k_w wq[2];
+        for (int r = 0; r < nr; r++) {
+            q6k_prep(&b[r][i], &wq[r]);
+        }
+        for (int c = 0; c < nc; c++) {
+            const int8_t *y = a[c].qs + QK_K * i;
+            __m256i bs = _mm256_loadu_si256((const __m256i *)(a[c].bsum +
+                                                              16 * i));
+            __m512 ad = _mm512_set1_ps(a[c].d[i]);
+            __m512i s[2];
+            for (int r = 0; r < nr; r++) {
+                /* the offset first: -32 * sum of scale x 16-sum */
+                s[r] = _mm512_zextsi256_si512(_mm256_madd_epi16(wq[r].nsc,
+                                                                 bs));
+            }
+            for (int k = 0; k < 4; k++) {
+                __m512i yk = _mm512_loadu_si512(y + 64 * k);
+                for (int r = 0; r < nr; r++) {
+                    __m512i p = _mm512_maddubs_epi16(wq[r].q[k], yk);
+                    s[r] = _mm512_dpwssd_epi32(s[r], p, wq[r].scv[k]);
+                }
+            }
+            for (int r = 0; r < nr; r++) {
+                acc[r][c] = _mm512_fmadd_ps(_mm512_mul_ps(wq[r].d, ad),
+                                            _mm512_cvtepi32_ps(s[r]),
+                                            acc[r][c]);
+            }
+        }
+    }
+    for (int r = 0; r < nr; r++) {
+        for (int c = 0; c < nc; c++) {
+            out[r * HC1_MAX_COLS + c] = _mm512_reduce_add_ps(acc[r][c]);
+        }
+    }
+}
+
+Z2_DISPATCH(hc1_dot2_q6_K_z, dot2_q6_K_body)
+
+#else
+
+/* ISO C wants something in a translation unit */
+typedef int hc1_kernels_x86_kquant_unused;
+
+#endif
