@@ -350,6 +350,8 @@ int hc1_engine_force_isa(const char *name)
         hc1_isa_force(HC1_ISA_AVX2);
     } else if (!strcmp(name, "avx512")) {
         hc1_isa_force(HC1_ISA_AVX512);
+    } else if (!strcmp(name, "avx512-bf16")) {
+        hc1_isa_force(HC1_ISA_AVX512_BF16);
     } else {
         return -1;
     }

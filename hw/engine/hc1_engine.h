@@ -127,12 +127,14 @@ uint32_t hc1_engine_n_threads(const hc1_engine *e);
 /* Host memory the engine holds beyond the mapped weights (activations,
  * scratch), not counting contexts. */
 size_t hc1_engine_scratch_bytes(const hc1_engine *e);
-/* The SIMD level the kernels use ("avx512-vnni", "avx2", "portable"). */
+/* The SIMD level the kernels use ("avx512-bf16", "avx512-vnni", "avx2",
+ * "portable"). */
 const char *hc1_engine_isa(void);
 /*
- * Restrict the kernels to a SIMD level ("portable", "avx2", "avx512"),
- * process-wide, for tests and tools. Returns 0, or -1 for an unknown
- * name. A level the CPU lacks falls back to the best it has.
+ * Restrict the kernels to a SIMD level ("portable", "avx2", "avx512",
+ * "avx512-bf16"), process-wide, for tests and tools. Returns 0, or -1
+ * for an unknown name. A level the CPU lacks falls back to the best it
+ * has.
  */
 int hc1_engine_force_isa(const char *name);
 

@@ -19,6 +19,8 @@ size_t hc1_act_bytes(uint32_t act_type, uint64_t n)
                (n / 32) * 32 + (n / 32) * 4;
     case GGML_Q8_K:
         return n + (n / 256) * 4 + (n / 16) * 2;
+    case GGML_BF16:
+        return hc1_act_bf16_off(n) + n * 2;
     default:
         return n * 4;
     }
@@ -59,8 +61,10 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
     }
     case GGML_BF16: {
         float *y = dst;
+        uint16_t *bf = (uint16_t *)(p + hc1_act_bf16_off(n));
         for (uint64_t i = 0; i < n; i++) {
-            y[i] = bf16_to_f32(f32_to_bf16(x[i]));
+            bf[i] = f32_to_bf16(x[i]);
+            y[i] = bf16_to_f32(bf[i]);
         }
         break;
     }
@@ -150,6 +154,20 @@ static bool cpu_has_f16c(void)
     }
     return (c >> 29) & 1;
 }
+
+/*
+ * AVX512_BF16: CPUID leaf 7 sub-leaf 1, EAX bit 5 (GCC 12's
+ * __builtin_cpu_supports does not know it). The AVX-512 state itself is
+ * checked with avx512f.
+ */
+static bool cpu_has_avx512bf16(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) {
+        return false;
+    }
+    return (a >> 5) & 1;
+}
 #endif
 
 static hc1_isa isa_detect(void)
@@ -160,7 +178,7 @@ static hc1_isa isa_detect(void)
         && __builtin_cpu_supports("avx512vl") &&
         __builtin_cpu_supports("avx512vnni") &&
         __builtin_cpu_supports("avx512dq")) {
-        return HC1_ISA_AVX512;
+        return cpu_has_avx512bf16() ? HC1_ISA_AVX512_BF16 : HC1_ISA_AVX512;
     }
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
         cpu_has_f16c()) {
@@ -198,6 +216,8 @@ const char *hc1_isa_name(hc1_isa isa)
         return "avx2";
     case HC1_ISA_AVX512:
         return "avx512-vnni";
+    case HC1_ISA_AVX512_BF16:
+        return "avx512-bf16";
     default:
         return "portable";
     }

@@ -23,6 +23,9 @@
 /*
  * F16 and BF16 activations are f32 values rounded to that precision
  * (exactly representable, so the products equal ggml's f16 x f16).
+ * BF16 activations are followed by the same values packed as bf16
+ * (uint16_t[n] at byte offset hc1_act_bf16_off(n), 64-byte aligned), for
+ * vdpbf16ps.
  *
  * Quantised activation column of n elements (n a multiple of 32, and of
  * 256 for the Q8_K kind), one contiguous buffer:
@@ -45,6 +48,18 @@ typedef struct hc1_actq_view {
 } hc1_actq_view;
 
 size_t hc1_act_bytes(uint32_t act_type, uint64_t n);
+
+/* The packed bf16 copy of a BF16 activation column (see above). */
+static inline uint64_t hc1_act_bf16_off(uint64_t n)
+{
+    return (n * 4 + 63) & ~(uint64_t)63;
+}
+
+static inline const uint16_t *hc1_act_bf16(const void *buf, uint64_t n)
+{
+    return (const uint16_t *)((const uint8_t *)buf + hc1_act_bf16_off(n));
+}
+
 /* Convert one f32 row to the activation type into @dst. */
 void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n);
 
@@ -81,6 +96,7 @@ typedef enum hc1_isa {
     HC1_ISA_PORTABLE = 0,
     HC1_ISA_AVX2,
     HC1_ISA_AVX512,      /* AVX-512 F/BW/VL with VNNI */
+    HC1_ISA_AVX512_BF16, /* the same plus AVX512_BF16 (vdpbf16ps) */
 } hc1_isa;
 
 /* Best kernel for a weight type on this CPU (NULL if unsupported). */

@@ -321,7 +321,7 @@ static void att_values32_x86(const float *w, const uint8_t *v, size_t stride,
 hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
 {
     hc1_att_kernels k = { NULL, NULL };
-    if (isa == HC1_ISA_AVX2 || isa == HC1_ISA_AVX512) {
+    if (isa >= HC1_ISA_AVX2) {
         k.scores = kv16 ? att_scores16_x86 : att_scores32_x86;
         k.values = kv16 ? att_values16_x86 : att_values32_x86;
     }
@@ -537,9 +537,76 @@ KINL void dot2_q8_0_body(uint64_t n, const void *w, size_t rb, const int nr,
 static Z2_DISPATCH(dot2_q4_0_z, dot2_q4_0_body)
 static Z2_DISPATCH(dot2_q8_0_z, dot2_q8_0_body)
 
+/*
+ * BF16 weights with vdpbf16ps (HC1_ISA_AVX512_BF16): 32 weights per
+ * instruction straight from the row, against the activation's packed
+ * bf16 copy, no widening. The products are exact (8-bit significands)
+ * and summed in f32, pairs then lanes, so the order differs from the
+ * f32-FMA kernels (dot2_bf16_z); every (row, column) still runs the
+ * same sequence whatever nr and nc. A last partial step uses masked
+ * loads (zeros add nothing), so the tail follows the same path.
+ */
+static inline __attribute__((always_inline, target(T512BF)))
+void dot2_bf16_dp_body(uint64_t n, const void *w, size_t rb, const int nr,
+                       const void *const *x, const int nc, float *out)
+{
+    const uint16_t *wr[2] = { w, (const uint16_t *)((const uint8_t *)w + rb) };
+    const uint16_t *xb[HC1_MAX_COLS];
+    __m512 acc[2][HC1_MAX_COLS];
+    uint64_t i = 0;
+
+    for (int c = 0; c < nc; c++) {
+        xb[c] = hc1_act_bf16(x[c], n);
+        for (int r = 0; r < nr; r++) {
+            acc[r][c] = _mm512_setzero_ps();
+        }
+    }
+    for (; i + 32 <= n; i += 32) {
+        __m512bh wv[2];
+        for (int r = 0; r < nr; r++) {
+            wv[r] = (__m512bh)_mm512_loadu_si512(wr[r] + i);
+        }
+        for (int c = 0; c < nc; c++) {
+            __m512bh xv = (__m512bh)_mm512_loadu_si512(xb[c] + i);
+            for (int r = 0; r < nr; r++) {
+                acc[r][c] = _mm512_dpbf16_ps(acc[r][c], wv[r], xv);
+            }
+        }
+    }
+    if (i < n) {
+        __mmask32 m = (__mmask32)((1u << (n - i)) - 1);
+        __m512bh wv[2];
+        for (int r = 0; r < nr; r++) {
+            wv[r] = (__m512bh)_mm512_maskz_loadu_epi16(m, wr[r] + i);
+        }
+        for (int c = 0; c < nc; c++) {
+            __m512bh xv = (__m512bh)_mm512_maskz_loadu_epi16(m, xb[c] + i);
+            for (int r = 0; r < nr; r++) {
+                acc[r][c] = _mm512_dpbf16_ps(acc[r][c], wv[r], xv);
+            }
+        }
+    }
+    for (int r = 0; r < nr; r++) {
+        for (int c = 0; c < nc; c++) {
+            out[r * HC1_MAX_COLS + c] = _mm512_reduce_add_ps(acc[r][c]);
+        }
+    }
+}
+
+static Z2_DISPATCH_T(dot2_bf16_dp, dot2_bf16_dp_body, T512BF)
+
+/* The one-row kernel at that level: the same arithmetic as a lone row. */
+static void dot_bf16_dp(uint64_t n, const void *w, const void *const *x,
+                        int nc, float *out)
+{
+    float r[2 * HC1_MAX_COLS];
+    dot2_bf16_dp(n, w, 0, 1, x, nc, r);
+    memcpy(out, r, nc * sizeof(float));
+}
+
 hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
 {
-    if (isa != HC1_ISA_AVX512) {
+    if (isa < HC1_ISA_AVX512) {
         return NULL;
     }
     switch (wtype) {
@@ -548,7 +615,7 @@ hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
     case GGML_F16:
         return dot2_f16_z;
     case GGML_BF16:
-        return dot2_bf16_z;
+        return isa >= HC1_ISA_AVX512_BF16 ? dot2_bf16_dp : dot2_bf16_z;
     case GGML_Q8_0:
         return dot2_q8_0_z;
     case GGML_Q4_0:
@@ -564,8 +631,8 @@ hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
 
 hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa)
 {
-    bool v = isa == HC1_ISA_AVX512;
-    if (isa != HC1_ISA_AVX2 && isa != HC1_ISA_AVX512) {
+    bool v = isa >= HC1_ISA_AVX512;
+    if (isa < HC1_ISA_AVX2) {
         return NULL;
     }
     switch (wtype) {
@@ -574,6 +641,9 @@ hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa)
     case GGML_F16:
         return v ? dot_f16_z : dot_f16_avx2;
     case GGML_BF16:
+        if (isa >= HC1_ISA_AVX512_BF16) {
+            return dot_bf16_dp;
+        }
         return v ? dot_bf16_z : dot_bf16_avx2;
     case GGML_Q8_0:
         return v ? dot_q8_0_z : dot_q8_0_avx2;

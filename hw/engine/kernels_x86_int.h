@@ -23,9 +23,16 @@
  */
 #define KINL static inline __attribute__((always_inline, target(T512)))
 
-/* Defines NAME (prefix it with static for a file-local kernel). */
-#define Z2_DISPATCH(NAME, BODY)                                             \
-__attribute__((target(T512)))                                               \
+/* AVX-512 VNNI plus vdpbf16ps (HC1_ISA_AVX512_BF16) */
+#define T512BF T512 ",avx512bf16"
+
+/*
+ * Defines NAME (prefix it with static for a file-local kernel), with
+ * the target of BODY (T512, or T512BF for Z2_DISPATCH_T).
+ */
+#define Z2_DISPATCH(NAME, BODY) Z2_DISPATCH_T(NAME, BODY, T512)
+#define Z2_DISPATCH_T(NAME, BODY, TARGET)                                   \
+__attribute__((target(TARGET)))                                             \
 void NAME(uint64_t n, const void *w, size_t rb, int nr,                     \
           const void *const *x, int nc, float *out)                         \
 {                                                                           \

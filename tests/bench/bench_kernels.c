@@ -1,6 +1,7 @@
 /*
  * Kernel throughput: each weight format's dot kernel at each ISA level
- * the CPU has, single thread, over a 4096 x 2048 matrix (bigger than
+ * the CPU has (a level that keeps the kernel of the one below is not
+ * repeated), single thread, over a 4096 x 2048 matrix (bigger than
  * L2, like decode) with 1 and 4 activation columns. Prints weight GB/s
  * and integer/float multiply-accumulates per second.
  *
@@ -46,8 +47,13 @@ int main(void)
             }
             if (t == GGML_F32) {
                 memcpy(w + r * rb, row, rb);
-            } else if (t == GGML_F16 || t == GGML_BF16) {
+            } else if (t == GGML_F16) {
                 hc1_quant_row_f16(row, (uint16_t *)(w + r * rb), n);
+            } else if (t == GGML_BF16) {
+                for (uint64_t k = 0; k < n; k++) {
+                    ((uint16_t *)(w + r * rb))[k] =
+                        (uint16_t)(f32_bits(row[k]) >> 16);
+                }
             } else if (t == GGML_Q8_0) {
                 hc1_quant_row_q8_0(row, (blk_q8_0 *)(w + r * rb), n);
             }
@@ -65,8 +71,8 @@ int main(void)
         }
         for (int isa = HC1_ISA_AVX2; isa <= (int)hc1_isa_best(); isa++) {
             hc1_dot2_fn f2 = hc1_dot2_kernel_x86(t, (hc1_isa)isa);
-            if (!f2) {
-                continue;
+            if (!f2 || f2 == hc1_dot2_kernel_x86(t, (hc1_isa)(isa - 1))) {
+                continue;   /* none, or the level below's */
             }
             for (int nc = 1; nc <= 8; nc += 7) {
                 const void *xs[8];
@@ -88,9 +94,10 @@ int main(void)
                        rb * rows / best / 1e9, n * rows * nc / best / 1e9);
             }
         }
-        for (int isa = 0; isa <= HC1_ISA_AVX512; isa++) {
+        for (int isa = 0; isa <= HC1_ISA_AVX512_BF16; isa++) {
             hc1_dot_fn fn = hc1_dot_kernel_isa(t, (hc1_isa)isa);
-            if (!fn) {
+            if (!fn || (isa > 0 &&
+                        fn == hc1_dot_kernel_isa(t, (hc1_isa)(isa - 1)))) {
                 continue;
             }
             for (int nc = 1; nc <= 8; nc = nc == 1 ? 4 : nc * 2) {

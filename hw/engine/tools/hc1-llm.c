@@ -65,7 +65,7 @@ static void usage(void)
            "                        above; greedy by default), as the card "
            "does\n"
            "common options: -t/--threads N, --kv f16|f32|q8, "
-           "--isa portable|avx2|avx512\n");
+           "--isa portable|avx2|avx512|avx512-bf16\n");
 }
 
 /* ---- numbers ---------------------------------------------------------- */
@@ -852,7 +852,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--isa")) {
             const char *v = ARG();
             if (hc1_engine_force_isa(v) < 0) {
-                die("bad --isa '%s' (portable, avx2, avx512)", v);
+                die("bad --isa '%s' (portable, avx2, avx512, avx512-bf16)", v);
             }
         } else if (!strcmp(a, "-p") && strcmp(cmd, "bench")) {
             o.prompt = ARG();

@@ -181,10 +181,11 @@ static void test_type(uint32_t type)
             act[c] = aligned_alloc(64, (hc1_act_bytes(at, n) + 63) & ~63ul);
             hc1_act_convert(at, x[c], act[c], n);
         }
-        for (int isa = 0; isa <= HC1_ISA_AVX512; isa++) {
+        for (int isa = 0; isa <= HC1_ISA_AVX512_BF16; isa++) {
             hc1_dot_fn fn = hc1_dot_kernel_isa(type, (hc1_isa)isa);
-            if (!fn) {
-                continue;
+            if (!fn || (isa > 0 &&
+                        fn == hc1_dot_kernel_isa(type, (hc1_isa)(isa - 1)))) {
+                continue;   /* none, or the level below's */
             }
             float all[HC1_MAX_COLS];
             fn(n, w, (const void *const *)act, HC1_MAX_COLS, all);
@@ -226,14 +227,14 @@ static void test_type(uint32_t type)
          * bit-identical whatever it is paired with (or alone, nr = 1),
          * whatever the number of columns and a column's place among them.
          */
-        for (int isa = HC1_ISA_AVX2; isa <= HC1_ISA_AVX512; isa++) {
+        for (int isa = HC1_ISA_AVX2; isa <= HC1_ISA_AVX512_BF16; isa++) {
             hc1_dot2_fn f2 = isa <= (int)hc1_isa_best() ?
                              hc1_dot2_kernel_x86(type, (hc1_isa)isa) : NULL;
             if (isa >= HC1_ISA_AVX512 && isa <= (int)hc1_isa_best()) {
                 /* every format has one: the cases below must not vanish */
                 CHECK(f2 != NULL);
             }
-            if (!f2) {
+            if (!f2 || f2 == hc1_dot2_kernel_x86(type, (hc1_isa)(isa - 1))) {
                 continue;
             }
             test_dot2(type, f2, (hc1_isa)isa, w, rb, n, act, &seed);
@@ -242,6 +243,75 @@ static void test_type(uint32_t type)
             free(x[c]);
             free(act[c]);
         }
+        free(w);
+    }
+}
+
+/*
+ * The vdpbf16ps kernel (where the CPU has it) against the portable one,
+ * including lengths that are not a multiple of its 32-element step: the
+ * products are exact, only the f32 summation order differs, so the
+ * results agree within a few f32 roundings of the sum of |products|.
+ * Rows stay bit-identical alone or paired on these lengths too.
+ */
+static void test_bf16_dp(void)
+{
+    const uint64_t sizes[] = { 1, 31, 32, 33, 100, 2048, 4095, 5632 };
+    uint64_t seed = 4242;
+    hc1_dot2_fn f2 = hc1_isa_best() >= HC1_ISA_AVX512_BF16 ?
+                     hc1_dot2_kernel_x86(GGML_BF16, HC1_ISA_AVX512_BF16) :
+                     NULL;
+
+    if (!f2) {
+        printf("bf16: no avx512_bf16 on this CPU, vdpbf16ps not tested\n");
+        return;
+    }
+    CHECK(f2 != hc1_dot2_kernel_x86(GGML_BF16, HC1_ISA_AVX512));
+    for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+        uint64_t n = sizes[si];
+        size_t rb = ggml_row_size(GGML_BF16, n);
+        uint8_t *w = malloc(2 * rb);
+        void *act[HC1_MAX_COLS];
+        float *x = malloc(n * 4);
+        float got[2 * HC1_MAX_COLS], ref[HC1_MAX_COLS];
+
+        rand_row(GGML_BF16, w, n, &seed);
+        rand_row(GGML_BF16, w + rb, n, &seed);
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            for (uint64_t i = 0; i < n; i++) {
+                x[i] = trng_normal(&seed) * (c + 1);
+            }
+            x[(c * 77) % n] = 30.0f;
+            act[c] = aligned_alloc(64, (hc1_act_bytes(GGML_BF16, n) + 63) &
+                                   ~63ul);
+            hc1_act_convert(GGML_BF16, x, act[c], n);
+        }
+        f2(n, w, rb, 2, (const void *const *)act, HC1_MAX_COLS, got);
+        for (int r = 0; r < 2; r++) {
+            const uint16_t *wr = (const uint16_t *)(w + r * rb);
+            hc1_dot_bf16_ref(n, wr, (const void *const *)act, HC1_MAX_COLS,
+                             ref);
+            for (int c = 0; c < HC1_MAX_COLS; c++) {
+                const float *a = act[c];
+                double mag = 0;
+                for (uint64_t i = 0; i < n; i++) {
+                    mag += fabs((double)bf16_to_f32(wr[i]) * a[i]);
+                }
+                double err = fabs((double)got[r * HC1_MAX_COLS + c] - ref[c]);
+                if (err > 1e-5 * mag + 1e-6) {
+                    fprintf(stderr, "bf16 vdpbf16ps n=%llu row %d col %d: "
+                            "%.9g vs portable %.9g (scale %.3g)\n",
+                            (unsigned long long)n, r, c,
+                            got[r * HC1_MAX_COLS + c], ref[c], mag);
+                    fails++;
+                }
+            }
+        }
+        test_dot2(GGML_BF16, f2, HC1_ISA_AVX512_BF16, w, rb, n, act, &seed);
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            free(act[c]);
+        }
+        free(x);
         free(w);
     }
 }
@@ -309,6 +379,7 @@ int main(void)
     hc1_quant_init();
     test_f16();
     test_actq();
+    test_bf16_dp();
     const uint32_t types[] = { GGML_F32, GGML_F16, GGML_BF16, GGML_Q8_0,
                                GGML_Q4_0, GGML_Q4_K, GGML_Q6_K };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
