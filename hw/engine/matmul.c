@@ -2,11 +2,12 @@
  * Threaded matrix-vector products over the weight rows.
  *
  * The activations are converted once per matmul to the weight format's
- * activation type; then each thread takes chunks of weight rows and,
- * for each row, runs the kernel over the tokens in groups of
- * HC1_MAX_COLS while the row is hot in L1. A row's result depends only
- * on that row and that token, so the result is the same for any thread
- * count, chunking or batch.
+ * activation type; then each thread takes chunks of weight rows and
+ * runs the kernel over pairs of rows and groups of HC1_MAX_COLS tokens:
+ * for one group (decode), pair after pair; for more (prefill), a tile
+ * of rows, hot in L2, against each group in turn. A row's result
+ * depends only on that row and that token, so the result is the same
+ * for any thread count, chunking, tiling or batch.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -18,6 +19,7 @@
 
 #define ROW_CHUNK 16
 #define PF_BYTES 4608       /* prefetch distance (about 4 Q4_0 rows) */
+#define TILE_BYTES (128 * 1024)
 
 typedef struct mm_job {
     const hc1_mm *mm;
@@ -71,43 +73,58 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
             xs[t] = (const uint8_t *)j->act[k] + (size_t)t * j->act_stride[k];
         }
         hc1_dot2_fn fn2 = j->fn2[k];
+        size_t ahead = (PF_BYTES + w->row_bytes - 1) / w->row_bytes;
+        /*
+         * With more tokens than one group of columns, a tile of rows
+         * (up to TILE_BYTES of weights, which stay in L2) meets each
+         * group in turn, so a group's activations come from cache once
+         * per tile rather than once per row pair.
+         */
+        uint64_t tile = 2;
+        if (j->T > HC1_MAX_COLS) {
+            tile = TILE_BYTES / w->row_bytes;
+            tile = tile < 2 ? 2 : tile > 64 ? 64 : tile & ~(uint64_t)1;
+        }
         while (r < end) {
-            uint64_t row = r - j->rows_before[k];
-            const uint8_t *wr = (const uint8_t *)w->data + row * w->row_bytes;
-            /* pairs of rows share the activation loads; a row's result
-             * is the same alone or paired */
-            int nr = fn2 && r + 1 < end ? 2 : 1;
-            /*
-             * Prefetch the rows a few steps ahead: the weights are a
-             * file mapping in 4 KiB pages, where the hardware prefetcher
-             * stops at every page boundary, and decode streams them once.
-             */
-            {
-                size_t ahead = (PF_BYTES + w->row_bytes - 1) / w->row_bytes;
-                if (r + ahead + nr <= end) {
-                    const uint8_t *pf = wr + ahead * w->row_bytes;
-                    for (size_t o = 0; o < nr * w->row_bytes; o += 64) {
-                        __builtin_prefetch(pf + o, 0, 0);
-                    }
-                }
-            }
+            uint64_t te = end - r < tile ? end : r + tile;
             for (uint32_t t = 0; t < j->T; t += HC1_MAX_COLS) {
-                float res[2 * HC1_MAX_COLS];
                 int nc = j->T - t < HC1_MAX_COLS ? (int)(j->T - t)
                                                  : HC1_MAX_COLS;
-                if (fn2) {
-                    fn2(w->ne0, wr, w->row_bytes, nr, &xs[t], nc, res);
-                } else {
-                    fn(w->ne0, wr, &xs[t], nc, res);
-                }
-                for (int q = 0; q < nr; q++) {
-                    for (int c = 0; c < nc; c++) {
-                        out[(size_t)(t + c) * w->ne1 + row + q] =
-                            res[q * HC1_MAX_COLS + c];
+                for (uint64_t q0 = r; q0 < te; ) {
+                    uint64_t row = q0 - j->rows_before[k];
+                    const uint8_t *wr = (const uint8_t *)w->data +
+                                        row * w->row_bytes;
+                    /* pairs of rows share the activation loads; a row's
+                     * result is the same alone or paired */
+                    int nr = fn2 && q0 + 1 < te ? 2 : 1;
+                    float res[2 * HC1_MAX_COLS];
+                    /*
+                     * Prefetch the rows a few steps ahead: the weights
+                     * are a file mapping in 4 KiB pages, where the
+                     * hardware prefetcher stops at every page boundary,
+                     * and decode streams them once.
+                     */
+                    if (t == 0 && q0 + ahead + nr <= end) {
+                        const uint8_t *pf = wr + ahead * w->row_bytes;
+                        for (size_t o = 0; o < nr * w->row_bytes; o += 64) {
+                            __builtin_prefetch(pf + o, 0, 0);
+                        }
                     }
+                    if (fn2) {
+                        fn2(w->ne0, wr, w->row_bytes, nr, &xs[t], nc, res);
+                    } else {
+                        fn(w->ne0, wr, &xs[t], nc, res);
+                    }
+                    for (int q = 0; q < nr; q++) {
+                        for (int c = 0; c < nc; c++) {
+                            out[(size_t)(t + c) * w->ne1 + row + q] =
+                                res[q * HC1_MAX_COLS + c];
+                        }
+                    }
+                    q0 += nr;
                 }
             }
-            r += nr;
+            r = te;
         }
     }
 }

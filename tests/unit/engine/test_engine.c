@@ -512,9 +512,11 @@ static void test_lora(void)
 /*
  * The device prefills in chunks so that CANCEL can stop it between them,
  * and rolls a cancelled prefill back by truncating and feeding the last
- * old token again. Both must leave every logit bit-identical.
+ * old token again. Both must leave every logit bit-identical. (One call
+ * of 150 tokens has the matmuls tile rows against groups of columns;
+ * chunks of 1 and 7 do not.)
  */
-static void test_chunked_prefill(void)
+static void test_chunked_prefill(uint32_t wtype)
 {
     tmodel_opts o;
     size_t len;
@@ -528,7 +530,11 @@ static void test_chunked_prefill(void)
     float l100[267];
 
     tmodel_default(&o);
-    o.wtype = GGML_Q8_0;
+    o.wtype = wtype;
+    if (wtype == GGML_Q4_K) {
+        o.n_embd = 256;     /* whole super-blocks; heads of 64 */
+        o.n_ff = 512;
+    }
     void *buf = tmodel_build(&o, &len, NULL);
     CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
     for (int i = 0; i < 151; i++) {
@@ -1012,7 +1018,9 @@ int main(void)
     test_invariance(GGML_Q6_K);
     test_sampling();
     test_lora();
-    test_chunked_prefill();
+    test_chunked_prefill(GGML_Q8_0);
+    test_chunked_prefill(GGML_BF16);
+    test_chunked_prefill(GGML_Q4_K);
     test_kv_and_isa();
     printf("%d passed, %d failed\n", fails ? 0 : 1, fails ? 1 : 0);
     return fails ? 1 : 0;
