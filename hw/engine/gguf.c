@@ -25,6 +25,9 @@
 #define GGUF_MAX_KEY_LEN    (1u << 16)
 #define GGUF_MAX_NAME_LEN   63          /* ggml's GGML_MAX_NAME - 1 */
 #define GGUF_MAX_ALIGNMENT  (1u << 24)
+/* The GGUF specification: a multiple of 8. Below that, F32 tensors and
+ * the fp16 scales of quantized blocks could sit misaligned. */
+#define GGUF_MIN_ALIGNMENT  8u
 
 typedef struct reader {
     const uint8_t *p;
@@ -450,10 +453,11 @@ bool gguf_parse(gguf_file *f, const void *base, size_t len,
                  gguf_type_name(al->type));
             goto bad;
         }
-        if (al->v.u == 0 || (al->v.u & (al->v.u - 1)) ||
+        if (al->v.u < GGUF_MIN_ALIGNMENT || (al->v.u & (al->v.u - 1)) ||
             al->v.u > GGUF_MAX_ALIGNMENT) {
             fail(&r, "key general.alignment: %llu is not a power of two "
-                 "in 1..%u", (unsigned long long)al->v.u, GGUF_MAX_ALIGNMENT);
+                 "in %u..%u", (unsigned long long)al->v.u, GGUF_MIN_ALIGNMENT,
+                 GGUF_MAX_ALIGNMENT);
             goto bad;
         }
         f->alignment = (uint32_t)al->v.u;
