@@ -4,7 +4,8 @@
 #
 # usage: tests/fuzz/coverage.sh engine BUILD_DIR CORPUS_DIR...
 #          (the cov-* replays; each CORPUS_DIR named work-TARGET or
-#          seeds-TARGET, TARGET one of gguf, tokblob, toktext)
+#          seeds-TARGET, TARGET one of gguf, gguf-compute (replayed by
+#          cov-gguf), tokblob, toktext)
 #        tests/fuzz/coverage.sh card QEMU_FUZZ ROM CORPUS_DIR...
 #          (hw/hc1 and hw/engine inside QEMU's fuzzer)
 set -eu
@@ -18,10 +19,13 @@ engine)
     shift
     objs=
     for dir in "$@"; do
-        t=$(basename "$dir" | sed 's/^[a-z]*-//')
+        t=$(basename "$dir" | sed 's/^[a-z]*-//; s/-compute$//')
         LLVM_PROFILE_FILE="$prof/$t-%p.profraw" \
             "$build/tests/fuzz/cov-$t" "$dir" >/dev/null 2>&1 || true
-        objs="$objs -object $build/tests/fuzz/cov-$t"
+        case " $objs " in
+        *" $build/tests/fuzz/cov-$t "*) ;;
+        *) objs="$objs -object $build/tests/fuzz/cov-$t" ;;
+        esac
     done
     llvm-profdata-14 merge -o "$prof/all.profdata" "$prof"/*.profraw
     # shellcheck disable=SC2086

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         while (s[n]) {
             n++;
         }
-        fuzz_tok_exercise(&t, s, n);
+        fuzz_tok_exercise(&t, s, n, NULL);
     }
     hc1_tok_fini(&t);
     return 0;

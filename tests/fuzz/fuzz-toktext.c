@@ -4,10 +4,15 @@
  * shared models, dumped at build time by tokblob-dump).
  *
  * Input: byte 0 picks the vocabulary (modulo their number); the rest is
- * the text. Besides crashes, one property is checked: byte-level BPE
- * loses nothing, so decoding the encoding of valid UTF-8 (control-token
- * text not parsed) gives back the text. Invalid UTF-8 is exempt, since
- * llama.cpp, which this tokenizer follows, replaces it with U+FFFD.
+ * the text. Besides crashes, properties are checked: those of
+ * fuzz_tok_exercise, and that byte-level BPE loses nothing, so decoding
+ * the encoding of valid UTF-8 (control-token text not parsed) gives back
+ * the text. Invalid UTF-8 is exempt, since llama.cpp, which this
+ * tokenizer follows, replaces it with U+FFFD.
+ *
+ * Encoding costs time quadratic in the length of a word (BPE) or of the
+ * whole text (SentencePiece), so each input is encoded only a few times,
+ * and run-fuzz.sh caps inputs at 512 bytes (-max_len).
  *
  * The blobs: HC1_FUZZ_TOKBLOBS=path[:path...].
  *
@@ -92,18 +97,16 @@ static bool valid_utf8(const uint8_t *s, size_t n)
     return true;
 }
 
-static void check_round_trip(const hc1_tok *t, const char *text, size_t len)
+/* Decoding @ids, the plain encoding of @text, gives back @text. */
+static void check_round_trip(const hc1_tok *t, const char *text, size_t len,
+                             const int32_t *ids, long n)
 {
-    static int32_t ids[1 << 16];
     static char out[1 << 18];
-    long n, m;
+    long m;
 
-    if (t->kind != HC1_TOK_BPE || !valid_utf8((const uint8_t *)text, len)) {
-        return;
-    }
-    n = hc1_tok_encode(t, text, len, 0, ids, sizeof(ids) / sizeof(ids[0]));
-    if (n < 0 || (size_t)n > sizeof(ids) / sizeof(ids[0])) {
-        return;
+    if (t->kind != HC1_TOK_BPE || n < 0 || n >= 4096 ||
+        !valid_utf8((const uint8_t *)text, len)) {
+        return;         /* not BPE, failed, or maybe cut at 4096 ids */
     }
     m = hc1_tok_decode(t, ids, (size_t)n, HC1_DEC_SPECIAL, out, sizeof(out));
     if (m != (long)len || memcmp(out, text, len) != 0) {
@@ -115,8 +118,10 @@ static void check_round_trip(const hc1_tok *t, const char *text, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    hc1_chat_msg msg[2];
+    static int32_t ids[1 << 14];
     static char chat[1 << 18];
+    hc1_chat_msg msg[2];
+    const int32_t *plain;
 
     if (size < 1) {
         return 0;
@@ -127,10 +132,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = malloc(len ? len : 1);
     memcpy(text, data + 1, len);
 
-    fuzz_tok_exercise(t, text, len);
-    check_round_trip(t, text, len);
+    long n = fuzz_tok_exercise(t, text, len, &plain);
+    check_round_trip(t, text, len, plain, n);
 
-    /* The chat renderer takes C strings: the text up to its first NUL. */
+    /*
+     * The chat renderer takes C strings: the text up to its first NUL, as
+     * content, role and date. What it renders is encoded the way the
+     * guest encodes a chat, once, with the vocabulary whose format it
+     * is (Llama 3.1 BPE; the SentencePiece model has no chat format).
+     */
     char *z = malloc(len + 1);
     memcpy(z, text, len);
     z[len] = 0;
@@ -138,12 +148,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     msg[0].content = z;
     msg[1].role = z;
     msg[1].content = "ok";
-    size_t n = hc1_tok_chat_llama31(msg, 2, HC1_CHAT_BOS |
+    size_t c = hc1_tok_chat_llama31(msg, 2, HC1_CHAT_BOS |
                                     HC1_CHAT_ADD_ASSISTANT |
                                     HC1_CHAT_SYSTEM_DATE, z, chat,
                                     sizeof(chat));
-    if (n < sizeof(chat)) {
-        fuzz_tok_exercise(t, chat, n);
+    if (c < sizeof(chat) && t->kind == HC1_TOK_BPE) {
+        long k = hc1_tok_encode(t, chat, c, HC1_ENC_PARSE_SPECIAL, ids,
+                                sizeof(ids) / sizeof(ids[0]));
+        if (k > 0) {
+            size_t got = (size_t)k < sizeof(ids) / sizeof(ids[0]) ?
+                         (size_t)k : sizeof(ids) / sizeof(ids[0]);
+            hc1_tok_decode(t, ids, got, HC1_DEC_SPECIAL, chat, sizeof(chat));
+        }
     }
     hc1_tok_chat_llama31(msg, 2, 0, NULL, chat, len / 2);
     free(z);

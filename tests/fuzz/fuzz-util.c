@@ -2,6 +2,7 @@
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -48,30 +49,54 @@ uint8_t *fuzz_read_file(const char *path, size_t *len)
  * "stores at most max_ids" paths run too. */
 #define MAX_IDS 4096
 
-void fuzz_tok_exercise(const hc1_tok *t, const char *text, size_t len)
+static void check(bool ok, const char *what)
 {
-    static const uint32_t enc_flags[] = {
-        0, HC1_ENC_PARSE_SPECIAL,
-        HC1_ENC_ADD_BOS | HC1_ENC_ADD_EOS | HC1_ENC_PARSE_SPECIAL,
-    };
-    static int32_t ids[MAX_IDS];
-    static char out[4 * MAX_IDS];
+    if (!ok) {
+        fprintf(stderr, "fuzz: tokenizer property violated: %s\n", what);
+        abort();
+    }
+}
 
-    for (size_t k = 0; k < sizeof(enc_flags) / sizeof(enc_flags[0]); k++) {
-        long n = hc1_tok_encode(t, text, len, enc_flags[k], ids, MAX_IDS);
-        if (n < 0) {
-            continue;
+/*
+ * Three encodings, each once (encoding is what costs): plain, parsing
+ * special tokens, and parsing them with BOS and EOS into a buffer too
+ * small for the result. The third must count exactly the ids of the
+ * second plus BOS and EOS, and store their first max_ids.
+ */
+long fuzz_tok_exercise(const hc1_tok *t, const char *text, size_t len,
+                       const int32_t **plain)
+{
+    static int32_t ids[MAX_IDS], ids_sp[MAX_IDS], ids_be[MAX_IDS];
+    static char out[4 * MAX_IDS];
+    long n, n_sp, n_be;
+
+    n = hc1_tok_encode(t, text, len, 0, ids, MAX_IDS);
+    n_sp = hc1_tok_encode(t, text, len, HC1_ENC_PARSE_SPECIAL, ids_sp,
+                          MAX_IDS);
+    if (n_sp >= 0) {
+        size_t got = n_sp < MAX_IDS ? (size_t)n_sp : MAX_IDS;
+        size_t cap = got / 2, extra = 0, k = 0;
+
+        n_be = hc1_tok_encode(t, text, len, HC1_ENC_PARSE_SPECIAL |
+                              HC1_ENC_ADD_BOS | HC1_ENC_ADD_EOS, ids_be, cap);
+        extra = (t->bos >= 0) + (t->eos >= 0);
+        check(n_be == n_sp + (long)extra, "BOS/EOS change the count");
+        if (t->bos >= 0 && cap > 0) {
+            check(ids_be[k++] == t->bos, "BOS comes first");
         }
-        size_t got = n < MAX_IDS ? (size_t)n : MAX_IDS;
-        hc1_tok_encode(t, text, len, enc_flags[k], ids, got / 2);
-        n = hc1_tok_encode(t, text, len, enc_flags[k], ids, MAX_IDS);
-        got = n < 0 ? 0 : n < MAX_IDS ? (size_t)n : MAX_IDS;
-        hc1_tok_decode(t, ids, got, 0, out, sizeof(out));
-        hc1_tok_decode(t, ids, got, HC1_DEC_SPECIAL | HC1_DEC_STRIP_SPACE,
+        for (; k < cap && k < got + (t->bos >= 0); k++) {
+            check(ids_be[k] == ids_sp[k - (t->bos >= 0)],
+                  "a truncated encoding is a prefix of the full one");
+        }
+        hc1_tok_decode(t, ids_sp, got, HC1_DEC_SPECIAL | HC1_DEC_STRIP_SPACE,
                        out, got);
         for (size_t i = 0; i < got; i++) {
-            hc1_tok_is_eog(t, ids[i]);
+            hc1_tok_is_eog(t, ids_sp[i]);
         }
+    }
+    if (n >= 0) {
+        size_t got = n < MAX_IDS ? (size_t)n : MAX_IDS;
+        hc1_tok_decode(t, ids, got, 0, out, sizeof(out));
     }
     hc1_tok_lookup(t, text, len);
     hc1_tok_add_bos(t);
@@ -85,4 +110,8 @@ void fuzz_tok_exercise(const hc1_tok *t, const char *text, size_t len)
     }
     hc1_tok_decode(t, probe, sizeof(probe) / sizeof(probe[0]),
                    HC1_DEC_SPECIAL, out, sizeof(out));
+    if (plain) {
+        *plain = ids;
+    }
+    return n < MAX_IDS ? n : MAX_IDS;
 }

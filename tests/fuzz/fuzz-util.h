@@ -20,10 +20,15 @@ extern const hc1_tok_alloc fuzz_tok_alloc;
 uint8_t *fuzz_read_file(const char *path, size_t *len);
 
 /*
- * Exercise a tokenizer that initialised: encode @text every way, decode
- * what came out, and look up and render a spread of ids. Any result is
- * fine; only a crash or a sanitizer report is a finding.
+ * Exercise a tokenizer that initialised: encode @text plain, parsing
+ * special tokens, and with BOS and EOS into a short buffer (checking
+ * that this adds exactly BOS and EOS and stores a prefix), decode what
+ * came out, and look up and render a spread of ids. Any result is fine;
+ * a crash, a sanitizer report or a violated property (abort) is a
+ * finding. Returns the ids of the plain encoding (in *@plain, valid
+ * until the next call; at most 4096 of them), or its negative error.
  */
-void fuzz_tok_exercise(const hc1_tok *t, const char *text, size_t len);
+long fuzz_tok_exercise(const hc1_tok *t, const char *text, size_t len,
+                       const int32_t **plain);
 
 #endif /* HC1_FUZZ_UTIL_H */

@@ -20,7 +20,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-qemu_fuzz= rom= stop=-max_total_time=60 replay=
+qemu_fuzz='' rom='' stop=-max_total_time=60 replay=''
 while [ $# -gt 0 ]; do
     case $1 in
     --qemu-fuzz) qemu_fuzz=$2; shift 2 ;;

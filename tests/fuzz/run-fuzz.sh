@@ -19,6 +19,17 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
 done
 [ $# -gt 0 ] && shift   # the --
 
+# Per-target defaults; LIBFUZZER_ARGS come after them and win.
+# fuzz-toktext: encoding takes time quadratic in the length of a word
+# (or of a whole SentencePiece text), so texts stop at 512 bytes, more
+# than twice the longest seed; and it is built without comparison hooks,
+# so a dictionary gives it the special tokens.
+here=$(cd "$(dirname "$0")" && pwd)
+case ${fuzzer##*/} in
+fuzz-toktext) defaults="-max_len=512 -dict=$here/toktext.dict" ;;
+*) defaults= ;;
+esac
+
 case $limit in
 *x) stop=-runs=${limit%x} ;;
 *) stop=-max_total_time=$limit ;;
@@ -29,6 +40,6 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # -timeout: a single input taking longer is a hang, i.e. a finding.
 # -rss_limit_mb: a hostile ROM or blob must not make the card allocate
 # without bound. Both are libFuzzer defaults made explicit.
-# shellcheck disable=SC2086   # $seeds is a list of directories
+# shellcheck disable=SC2086   # $defaults, $seeds: lists of words
 exec "$fuzzer" $stop -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$work/" "$@" "$work/corpus" $seeds
+    -artifact_prefix="$work/" $defaults "$@" "$work/corpus" $seeds
