@@ -5,6 +5,10 @@
  * L2, like decode) with 1 and 4 activation columns. Prints weight GB/s
  * and integer/float multiply-accumulates per second.
  *
+ *   bench_kernels [MIB]   the matrix as that many MiB of weights instead
+ *                         (64: beyond L3, streamed from DRAM as in decode;
+ *                         the two-row loop then prefetches as the matmul)
+ *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -24,17 +28,20 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const uint32_t types[] = { GGML_F32, GGML_F16, GGML_BF16, GGML_Q8_0,
                                GGML_Q4_0, GGML_Q4_K, GGML_Q6_K };
-    const uint64_t n = 2048, rows = 4096;
+    const uint64_t n = 2048;
+    uint64_t mib = argc > 1 ? strtoull(argv[1], NULL, 10) : 0;
     hc1_quant_init();
     printf("%-6s %-12s %4s %10s %10s\n", "type", "isa", "cols", "GB/s",
            "GMAC/s");
     for (size_t ti = 0; ti < sizeof(types) / sizeof(types[0]); ti++) {
         uint32_t t = types[ti];
         size_t rb = ggml_row_size(t, n);
+        /* an even number of rows: the two-row loop takes them in pairs */
+        uint64_t rows = mib ? ((mib << 20) / rb) & ~(uint64_t)1 : 4096;
         uint8_t *w = malloc(rb * rows);
         for (size_t i = 0; i < rb * rows; i++) {
             w[i] = (uint8_t)(i * 2654435761u >> 13);
@@ -84,6 +91,13 @@ int main(void)
                 for (int rep = 0; rep < 5; rep++) {
                     double t0 = now_s();
                     for (uint64_t r = 0; r < rows; r += 2) {
+                        if (mib) {
+                            /* as the matmul does (matmul.c, PF_BYTES) */
+                            const uint8_t *pf = w + (r + 2) * rb + 4608;
+                            for (size_t o = 0; o < 2 * rb; o += 64) {
+                                __builtin_prefetch(pf + o, 0, 0);
+                            }
+                        }
                         f2(n, w + r * rb, rb, 2, xs, nc, out);
                     }
                     double dt = now_s() - t0;
