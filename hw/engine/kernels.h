@@ -87,10 +87,15 @@ typedef void (*hc1_dot_fn)(uint64_t n, const void *w,
  * Two-row kernels: rows @w and @w + @row_bytes (nr = 1 or 2) against
  * the same columns; out[r * HC1_MAX_COLS + c]. A row's result is
  * bit-identical whether it runs alone or paired, and whatever nc is.
+ *
+ * @pf (may be NULL): rows the caller will run next, laid out as @w's;
+ * the kernel prefetches the bytes of them that match those it is
+ * working on, so the requests go out at the pace of the compute (see
+ * matmul.c). Only a hint: it never changes a result.
  */
 typedef void (*hc1_dot2_fn)(uint64_t n, const void *w, size_t row_bytes,
                             int nr, const void *const *x, int nc,
-                            float *out);
+                            float *out, const void *pf);
 
 typedef enum hc1_isa {
     HC1_ISA_PORTABLE = 0,

@@ -338,9 +338,10 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
  * in kernels_x86_kquant.c.)
  */
 
-#define Z2FLOAT_KERNEL(NAME, LOADW, TAILW)                                  \
+#define Z2FLOAT_KERNEL(NAME, LOADW, TAILW, ESZ)                                \
 KINL void NAME##_body(uint64_t n, const void *w, size_t rb, const int nr,   \
-                      const void *const *x, const int nc, float *out)       \
+                      const void *const *x, const int nc, float *out,       \
+                      const void *pf)                                       \
 {                                                                           \
     __m512 acc[2][HC1_MAX_COLS];                                            \
     const uint8_t *wr[2] = { w, (const uint8_t *)w + rb };                  \
@@ -352,6 +353,7 @@ KINL void NAME##_body(uint64_t n, const void *w, size_t rb, const int nr,   \
     }                                                                       \
     for (; i + 16 <= n; i += 16) {                                          \
         __m512 wv[2];                                                       \
+        KPF(pf, rb, nr, i * (ESZ), 16 * (ESZ));                             \
         for (int r = 0; r < nr; r++) {                                      \
             wv[r] = LOADW(wr[r], i);                                        \
         }                                                                   \
@@ -373,9 +375,9 @@ KINL void NAME##_body(uint64_t n, const void *w, size_t rb, const int nr,   \
     }                                                                       \
 }
 
-Z2FLOAT_KERNEL(dot2_f32_z, ZLD_F32, ZT_F32)
-Z2FLOAT_KERNEL(dot2_f16_z, ZLD_F16, ZT_F16)
-Z2FLOAT_KERNEL(dot2_bf16_z, ZLD_BF16, ZT_BF16)
+Z2FLOAT_KERNEL(dot2_f32_z, ZLD_F32, ZT_F32, 4)
+Z2FLOAT_KERNEL(dot2_f16_z, ZLD_F16, ZT_F16, 2)
+Z2FLOAT_KERNEL(dot2_bf16_z, ZLD_BF16, ZT_BF16, 2)
 static Z2_DISPATCH(dot2_f32_z, dot2_f32_z_body)
 static Z2_DISPATCH(dot2_f16_z, dot2_f16_z_body)
 static Z2_DISPATCH(dot2_bf16_z, dot2_bf16_z_body)
@@ -394,7 +396,8 @@ __m512i q4_0_pair(const blk_q4_0 *b, uint64_t i, __m256i m4)
 }
 
 KINL void dot2_q4_0_body(uint64_t n, const void *w, size_t rb, const int nr,
-                         const void *const *x, const int nc, float *out)
+                         const void *const *x, const int nc, float *out,
+                         const void *pf)
 {
     const blk_q4_0 *b[2] = { w, (const blk_q4_0 *)((const uint8_t *)w + rb) };
     const uint64_t nb = n / 32;
@@ -436,6 +439,7 @@ KINL void dot2_q4_0_body(uint64_t n, const void *w, size_t rb, const int nr,
         for (; i + 2 <= g + ng; i += 2) {
             __m512i q[2];
             __m512 dw2[2];
+            KPF(pf, rb, nr, i * sizeof(blk_q4_0), 2 * sizeof(blk_q4_0));
             for (int r = 0; r < nr; r++) {
                 q[r] = q4_0_pair(b[r], i, m4);
                 dw2[r] = _mm512_permutexvar_ps(pidx, dw16[r]);
@@ -477,7 +481,8 @@ KINL void dot2_q4_0_body(uint64_t n, const void *w, size_t rb, const int nr,
 }
 
 KINL void dot2_q8_0_body(uint64_t n, const void *w, size_t rb, const int nr,
-                         const void *const *x, const int nc, float *out)
+                         const void *const *x, const int nc, float *out,
+                         const void *pf)
 {
     const blk_q8_0 *b[2] = { w, (const blk_q8_0 *)((const uint8_t *)w + rb) };
     const uint64_t nb = n / 32;
@@ -493,6 +498,7 @@ KINL void dot2_q8_0_body(uint64_t n, const void *w, size_t rb, const int nr,
     }
     for (; i + 2 <= nb; i += 2) {
         __m512i aq[2];
+        KPF(pf, rb, nr, i * sizeof(blk_q8_0), 2 * sizeof(blk_q8_0));
         __mmask64 neg[2];
         __m512 dw2[2];
         for (int r = 0; r < nr; r++) {
@@ -548,7 +554,8 @@ static Z2_DISPATCH(dot2_q8_0_z, dot2_q8_0_body)
  */
 static inline __attribute__((always_inline, target(T512BF)))
 void dot2_bf16_dp_body(uint64_t n, const void *w, size_t rb, const int nr,
-                       const void *const *x, const int nc, float *out)
+                       const void *const *x, const int nc, float *out,
+                       const void *pf)
 {
     const uint16_t *wr[2] = { w, (const uint16_t *)((const uint8_t *)w + rb) };
     const uint16_t *xb[HC1_MAX_COLS];
@@ -563,6 +570,7 @@ void dot2_bf16_dp_body(uint64_t n, const void *w, size_t rb, const int nr,
     }
     for (; i + 32 <= n; i += 32) {
         __m512bh wv[2];
+        KPF(pf, rb, nr, i * 2, 64);
         for (int r = 0; r < nr; r++) {
             wv[r] = (__m512bh)_mm512_loadu_si512(wr[r] + i);
         }
@@ -600,7 +608,7 @@ static void dot_bf16_dp(uint64_t n, const void *w, const void *const *x,
                         int nc, float *out)
 {
     float r[2 * HC1_MAX_COLS];
-    dot2_bf16_dp(n, w, 0, 1, x, nc, r);
+    dot2_bf16_dp(n, w, 0, 1, x, nc, r, NULL);
     memcpy(out, r, nc * sizeof(float));
 }
 

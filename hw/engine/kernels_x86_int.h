@@ -34,33 +34,51 @@
 #define Z2_DISPATCH_T(NAME, BODY, TARGET)                                   \
 __attribute__((target(TARGET)))                                             \
 void NAME(uint64_t n, const void *w, size_t rb, int nr,                     \
-          const void *const *x, int nc, float *out)                         \
+          const void *const *x, int nc, float *out, const void *pf)         \
 {                                                                           \
     switch ((nr == 2 ? 8 : 0) + nc - 1) {                                   \
-    case 0: BODY(n, w, rb, 1, x, 1, out); break;                            \
-    case 1: BODY(n, w, rb, 1, x, 2, out); break;                            \
-    case 2: BODY(n, w, rb, 1, x, 3, out); break;                            \
-    case 3: BODY(n, w, rb, 1, x, 4, out); break;                            \
-    case 4: BODY(n, w, rb, 1, x, 5, out); break;                            \
-    case 5: BODY(n, w, rb, 1, x, 6, out); break;                            \
-    case 6: BODY(n, w, rb, 1, x, 7, out); break;                            \
-    case 7: BODY(n, w, rb, 1, x, 8, out); break;                            \
-    case 8: BODY(n, w, rb, 2, x, 1, out); break;                            \
-    case 9: BODY(n, w, rb, 2, x, 2, out); break;                            \
-    case 10: BODY(n, w, rb, 2, x, 3, out); break;                           \
-    case 11: BODY(n, w, rb, 2, x, 4, out); break;                           \
-    case 12: BODY(n, w, rb, 2, x, 5, out); break;                           \
-    case 13: BODY(n, w, rb, 2, x, 6, out); break;                           \
-    case 14: BODY(n, w, rb, 2, x, 7, out); break;                           \
-    default: BODY(n, w, rb, 2, x, 8, out); break;                           \
+    case 0: BODY(n, w, rb, 1, x, 1, out, pf); break;                        \
+    case 1: BODY(n, w, rb, 1, x, 2, out, pf); break;                        \
+    case 2: BODY(n, w, rb, 1, x, 3, out, pf); break;                        \
+    case 3: BODY(n, w, rb, 1, x, 4, out, pf); break;                        \
+    case 4: BODY(n, w, rb, 1, x, 5, out, pf); break;                        \
+    case 5: BODY(n, w, rb, 1, x, 6, out, pf); break;                        \
+    case 6: BODY(n, w, rb, 1, x, 7, out, pf); break;                        \
+    case 7: BODY(n, w, rb, 1, x, 8, out, pf); break;                        \
+    case 8: BODY(n, w, rb, 2, x, 1, out, pf); break;                        \
+    case 9: BODY(n, w, rb, 2, x, 2, out, pf); break;                        \
+    case 10: BODY(n, w, rb, 2, x, 3, out, pf); break;                       \
+    case 11: BODY(n, w, rb, 2, x, 4, out, pf); break;                       \
+    case 12: BODY(n, w, rb, 2, x, 5, out, pf); break;                       \
+    case 13: BODY(n, w, rb, 2, x, 6, out, pf); break;                       \
+    case 14: BODY(n, w, rb, 2, x, 7, out, pf); break;                       \
+    default: BODY(n, w, rb, 2, x, 8, out, pf); break;                       \
     }                                                                       \
 }
 
+/*
+ * Prefetch the bytes [@o, @o + @len) of each of the @nr rows at @pf
+ * (rows @rb apart) while the kernel works on the same bytes of its own
+ * rows: one request per cache line, spread over the compute.
+ */
+#define KPF(pf, rb, nr, o, len) do {                                        \
+        if (pf) {                                                           \
+            for (int r_ = 0; r_ < (nr); r_++) {                             \
+                for (size_t q_ = 0; q_ < (size_t)(len); q_ += 64) {         \
+                    __builtin_prefetch((const uint8_t *)(pf) + r_ * (rb) +  \
+                                       (o) + q_, 0, 0);                     \
+                }                                                           \
+            }                                                               \
+        }                                                                   \
+    } while (0)
+
 /* kernels_x86_kquant.c: Q4_K and Q6_K weights, two rows */
 void hc1_dot2_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
-                     const void *const *x, int nc, float *out);
+                     const void *const *x, int nc, float *out,
+                     const void *pf);
 void hc1_dot2_q6_K_z(uint64_t n, const void *w, size_t rb, int nr,
-                     const void *const *x, int nc, float *out);
+                     const void *const *x, int nc, float *out,
+                     const void *pf);
 
 #endif
 

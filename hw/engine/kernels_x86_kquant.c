@@ -105,7 +105,8 @@ void q4k_prep(const blk_q4_K *b, q4k_w *o)
 }
 
 KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
-                         const void *const *x, const int nc, float *out)
+                         const void *const *x, const int nc, float *out,
+                         const void *pf)
 {
     const blk_q4_K *b[2] = { w, (const blk_q4_K *)((const uint8_t *)w + rb) };
     const uint64_t nb = n / QK_K;
@@ -123,6 +124,7 @@ KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
         for (int r = 0; r < nr; r++) {
             q4k_prep(&b[r][i], &wq[r]);
         }
+        KPF(pf, rb, nr, i * sizeof(b[0][0]), sizeof(b[0][0]));
         for (int c = 0; c < nc; c++) {
             const int8_t *y = a[c].qs + QK_K * i;
             __m256i bs = _mm256_loadu_si256((const __m256i *)(a[c].bsum +
@@ -218,7 +220,8 @@ void q6k_prep(const blk_q6_K *b, q6k_w *o)
 }
 
 KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
-                         const void *const *x, const int nc, float *out)
+                         const void *const *x, const int nc, float *out,
+                         const void *pf)
 {
     const blk_q6_K *b[2] = { w, (const blk_q6_K *)((const uint8_t *)w + rb) };
     const uint64_t nb = n / QK_K;
@@ -236,6 +239,7 @@ KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
         for (int r = 0; r < nr; r++) {
             q6k_prep(&b[r][i], &wq[r]);
         }
+        KPF(pf, rb, nr, i * sizeof(b[0][0]), sizeof(b[0][0]));
         for (int c = 0; c < nc; c++) {
             const int8_t *y = a[c].qs + QK_K * i;
             __m256i bs = _mm256_loadu_si256((const __m256i *)(a[c].bsum +

@@ -102,16 +102,27 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                      * Prefetch the rows a few steps ahead: the weights
                      * are a file mapping in 4 KiB pages, where the
                      * hardware prefetcher stops at every page boundary,
-                     * and decode streams them once.
+                     * and decode streams them once. With one column the
+                     * rows go by fast and one burst per row pair keeps
+                     * the memory busy. With several, a burst fills the
+                     * core's miss queue and stalls the compute behind
+                     * it (a tenth of batched decode time), so the
+                     * kernel spreads the requests over its own steps.
                      */
+                    const uint8_t *pf = NULL;
                     if (t == 0 && q0 + ahead + nr <= end) {
-                        const uint8_t *pf = wr + ahead * w->row_bytes;
-                        for (size_t o = 0; o < nr * w->row_bytes; o += 64) {
-                            __builtin_prefetch(pf + o, 0, 0);
+                        pf = wr + ahead * w->row_bytes;
+                        if (nc == 1 || !fn2) {
+                            for (size_t o = 0; o < nr * w->row_bytes;
+                                 o += 64) {
+                                __builtin_prefetch(pf + o, 0, 0);
+                            }
+                            pf = NULL;
                         }
                     }
                     if (fn2) {
-                        fn2(w->ne0, wr, w->row_bytes, nr, &xs[t], nc, res);
+                        fn2(w->ne0, wr, w->row_bytes, nr, &xs[t], nc, res,
+                            pf);
                     } else {
                         fn(w->ne0, wr, &xs[t], nc, res);
                     }

@@ -91,14 +91,17 @@ int main(int argc, char **argv)
                 for (int rep = 0; rep < 5; rep++) {
                     double t0 = now_s();
                     for (uint64_t r = 0; r < rows; r += 2) {
-                        if (mib) {
-                            /* as the matmul does (matmul.c, PF_BYTES) */
-                            const uint8_t *pf = w + (r + 2) * rb + 4608;
+                        /* as the matmul does (matmul.c, PF_BYTES): a
+                         * burst with one column, spread with more */
+                        const uint8_t *pf = mib ? w + (r + 2) * rb + 4608
+                                                : NULL;
+                        if (pf && nc == 1) {
                             for (size_t o = 0; o < 2 * rb; o += 64) {
                                 __builtin_prefetch(pf + o, 0, 0);
                             }
+                            pf = NULL;
                         }
-                        f2(n, w + r * rb, rb, 2, xs, nc, out);
+                        f2(n, w + r * rb, rb, 2, xs, nc, out, pf);
                     }
                     double dt = now_s() - t0;
                     best = dt < best ? dt : best;

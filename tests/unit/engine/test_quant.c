@@ -115,10 +115,11 @@ static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
     memcpy(w3, w, rb);
     rand_row(type, w3 + rb, n, seed);
     rand_row(type, w3 + 2 * rb, n, seed);
-    f2(n, w3, rb, 2, (const void *const *)act, HC1_MAX_COLS, out);
+    f2(n, w3, rb, 2, (const void *const *)act, HC1_MAX_COLS, out, NULL);
     memcpy(res[0], out, sizeof(res[0]));
     memcpy(res[1], out + HC1_MAX_COLS, sizeof(res[1]));
-    f2(n, w3 + rb, rb, 2, (const void *const *)act, HC1_MAX_COLS, out);
+    f2(n, w3 + rb, rb, 2, (const void *const *)act, HC1_MAX_COLS, out,
+       w3);
     memcpy(res[2], out + HC1_MAX_COLS, sizeof(res[2]));
     if (memcmp(res[1], out, sizeof(res[1]))) {
         fprintf(stderr, "%s isa=%s dot2: row 1 differs paired with row 0 "
@@ -140,8 +141,10 @@ static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
         for (int r0 = 0; r0 + nr <= 3; r0++) {
             for (int nc = 1; nc <= HC1_MAX_COLS; nc++) {
                 for (int c0 = 0; c0 + nc <= HC1_MAX_COLS; c0++) {
+                    /* with and without the prefetch hint: same bits */
                     f2(n, w3 + r0 * rb, rb, nr,
-                       (const void *const *)&act[c0], nc, out);
+                       (const void *const *)&act[c0], nc, out,
+                       nc & 1 ? w3 : NULL);
                     for (int r = 0; r < nr; r++) {
                         if (memcmp(&out[r * HC1_MAX_COLS],
                                    &res[r0 + r][c0], nc * sizeof(float))) {
@@ -286,7 +289,7 @@ static void test_bf16_dp(void)
                                    ~63ul);
             hc1_act_convert(GGML_BF16, x, act[c], n);
         }
-        f2(n, w, rb, 2, (const void *const *)act, HC1_MAX_COLS, got);
+        f2(n, w, rb, 2, (const void *const *)act, HC1_MAX_COLS, got, NULL);
         for (int r = 0; r < 2; r++) {
             const uint16_t *wr = (const uint16_t *)(w + r * rb);
             hc1_dot_bf16_ref(n, wr, (const void *const *)act, HC1_MAX_COLS,
