@@ -103,6 +103,37 @@ static inline float logit_at(const float *l, uint32_t i)
  * copy of the vocabulary into candidates, which cost as much as the
  * log-softmax itself (hw/engine/README.md, "The device's engine").
  */
+/*
+ * The top log-probabilities: insertion into a short sorted list, higher
+ * logit first, ties to the lower id (cand_cmp).
+ */
+typedef struct top_list {
+    uint32_t k, n;
+    cand c[HC1_MAX_TOP_LOGPROBS];
+} top_list;
+
+static void top_add(top_list *t, cand x)
+{
+    if (t->n == t->k && cand_cmp(&x, &t->c[t->k - 1]) >= 0) {
+        return;
+    }
+    uint32_t j = t->n < t->k ? t->n++ : t->k - 1;
+    while (j > 0 && cand_cmp(&x, &t->c[j - 1]) < 0) {
+        t->c[j] = t->c[j - 1];
+        j--;
+    }
+    t->c[j] = x;
+}
+
+static void top_out(const top_list *t, float lse, hc1_token_out *out)
+{
+    for (uint32_t j = 0; j < t->n; j++) {
+        out->top_ids[j] = t->c[j].id;
+        out->top_logprobs[j] = t->c[j].logit - lse;
+    }
+    out->n_top = t->n;
+}
+
 static void sample_greedy(const hc1_ctx *c, const hc1_sampling *s,
                           uint32_t V, hc1_token_out *out)
 {
@@ -127,26 +158,11 @@ static void sample_greedy(const hc1_ctx *c, const hc1_sampling *s,
     out->logprob = l[arg] - lse;
     out->n_top = 0;
     if (s->n_top_logprobs) {
-        uint32_t k = s->n_top_logprobs < V ? s->n_top_logprobs : V;
-        cand top[HC1_MAX_TOP_LOGPROBS];
-        uint32_t nt = 0;
+        top_list t = { .k = s->n_top_logprobs < V ? s->n_top_logprobs : V };
         for (uint32_t i = 0; i < V; i++) {
-            cand x = { .logit = logit_at(l, i), .id = (int32_t)i };
-            if (nt == k && cand_cmp(&x, &top[k - 1]) >= 0) {
-                continue;
-            }
-            uint32_t j = nt < k ? nt++ : k - 1;
-            while (j > 0 && cand_cmp(&x, &top[j - 1]) < 0) {
-                top[j] = top[j - 1];
-                j--;
-            }
-            top[j] = x;
+            top_add(&t, (cand){ .logit = logit_at(l, i), .id = (int32_t)i });
         }
-        for (uint32_t j = 0; j < nt; j++) {
-            out->top_ids[j] = top[j].id;
-            out->top_logprobs[j] = top[j].logit - lse;
-        }
-        out->n_top = nt;
+        top_out(&t, lse, out);
     }
 }
 
@@ -328,30 +344,13 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
     }
     out->logprob = lc - lse;
 
-    /* top log-probabilities: insertion into a short sorted list,
-     * higher logit first, ties to the lower id */
     out->n_top = 0;
     if (s->n_top_logprobs) {
-        uint32_t k = s->n_top_logprobs < V ? s->n_top_logprobs : V;
-        cand top[HC1_MAX_TOP_LOGPROBS];
-        uint32_t nt = 0;
+        top_list t = { .k = s->n_top_logprobs < V ? s->n_top_logprobs : V };
         for (uint32_t i = 0; i < V; i++) {
-            cand x = cd[i];
-            if (nt == k && cand_cmp(&x, &top[k - 1]) >= 0) {
-                continue;
-            }
-            uint32_t j = nt < k ? nt++ : k - 1;
-            while (j > 0 && cand_cmp(&x, &top[j - 1]) < 0) {
-                top[j] = top[j - 1];
-                j--;
-            }
-            top[j] = x;
+            top_add(&t, cd[i]);
         }
-        for (uint32_t j = 0; j < nt; j++) {
-            out->top_ids[j] = top[j].id;
-            out->top_logprobs[j] = top[j].logit - lse;
-        }
-        out->n_top = nt;
+        top_out(&t, lse, out);
     }
     free(cd);
     return HC1_OK;
