@@ -28,6 +28,7 @@ static void scratch_free(hc1_scratch *s)
     free(s->scores);
     for (int i = 0; i < GGML_TYPE_MAX; i++) {
         free(s->act[i]);
+        free(s->panel[i]);
     }
     memset(s, 0, sizeof(*s));
 }
@@ -318,7 +319,7 @@ size_t hc1_engine_scratch_bytes(const hc1_engine *e)
     size_t b = T * (in->n_embd + big + 2 * Q + 2 * KV + 2 * in->n_ff +
                     in->head_dim) * sizeof(float);
     for (int i = 0; i < GGML_TYPE_MAX; i++) {
-        b += e->s.act_cap[i];
+        b += e->s.act_cap[i] + e->s.panel_cap[i];
     }
     return b + e->s.scores_cap * e->n_threads * sizeof(float);
 }

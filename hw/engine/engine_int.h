@@ -68,6 +68,8 @@ typedef struct hc1_scratch {
     float *rope;            /* [rows][head_dim] cos/sin pairs */
     uint8_t *act[GGML_TYPE_MAX];    /* converted activations by type */
     size_t act_cap[GGML_TYPE_MAX];
+    uint8_t *panel[GGML_TYPE_MAX];  /* column panels of those, by type */
+    size_t panel_cap[GGML_TYPE_MAX];
     float *scores;          /* [n_threads][n_ctx_max] attention scores */
     size_t scores_cap;      /* floats per thread */
 } hc1_scratch;

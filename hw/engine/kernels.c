@@ -9,6 +9,7 @@
 #include "quant.h"
 
 #include <math.h>
+#include <string.h>
 
 size_t hc1_act_bytes(uint32_t act_type, uint64_t n)
 {
@@ -347,6 +348,50 @@ hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
     k.scores = kv16 ? att_scores_ref16 : att_scores_ref32;
     k.values = kv16 ? att_values_ref16 : att_values_ref32;
     return k;
+}
+
+size_t hc1_panel_bytes(uint32_t act_type, uint64_t n)
+{
+    uint64_t nd = hc1_panel_nd(act_type, n);
+    /* qs and d, then o8 (nd * 32 bytes) or bs (n bytes) */
+    return ((n * 8 + nd * 32 + 63) & ~(uint64_t)63) +
+           (act_type == GGML_Q8_K ? n : nd * 32);
+}
+
+void hc1_panel_build(uint32_t act_type, uint64_t n, const void *const *cols,
+                     int nc, void *dst)
+{
+    hc1_panel_view pv = hc1_panel(dst, act_type, n);
+    uint64_t nd = act_type == GGML_Q8_K ? n / 256 : n / 32;
+    int8_t *qs = (int8_t *)pv.qs;
+    float *d = (float *)pv.d;
+
+    memset(dst, 0, hc1_panel_bytes(act_type, n));
+    for (int c = 0; c < nc; c++) {
+        hc1_actq_view a = hc1_actq(cols[c], act_type, n);
+        for (uint64_t k = 0; k < n / 8; k++) {
+            memcpy(qs + (k * HC1_MAX_COLS + c) * 8, a.qs + k * 8, 8);
+        }
+        for (uint64_t i = 0; i < nd; i++) {
+            d[hc1_panel_bi(act_type, i, c)] = a.d[i];
+        }
+        for (uint64_t i = 0; i < n / 32; i++) {
+            if (act_type == GGML_Q8_0) {
+                ((int32_t *)pv.o8)[hc1_panel_bi(act_type, i, c)] =
+                    8 * (a.bsum[2 * i] + a.bsum[2 * i + 1]);
+            } else {
+                int16_t *bs = (int16_t *)pv.bs + (i * HC1_MAX_COLS + c) * 2;
+                bs[0] = a.bsum[2 * i];
+                bs[1] = a.bsum[2 * i + 1];
+            }
+        }
+    }
+}
+
+hc1_dotp_fn hc1_dotp_kernel(uint32_t wtype)
+{
+    hc1_isa isa = hc1_isa_current();
+    return isa == HC1_ISA_PORTABLE ? NULL : hc1_dotp_kernel_x86(wtype, isa);
 }
 
 hc1_dot2_fn hc1_dot2_kernel(uint32_t wtype)

@@ -97,6 +97,77 @@ typedef void (*hc1_dot2_fn)(uint64_t n, const void *w, size_t row_bytes,
                             int nr, const void *const *x, int nc,
                             float *out, const void *pf);
 
+/*
+ * Column panels: the quantised activations of one group of up to
+ * HC1_MAX_COLS columns (Q8_0 or Q8_K kind) interleaved, so a panel
+ * kernel broadcasts 8 weights to all columns at once and every 32-bit
+ * lane of a vpdpbusd belongs to one column. Missing columns are zeros.
+ * One buffer, each section 64-byte aligned:
+ *   int8_t  qs[n / 8][8][8]     chunk k (elements 8k..8k+7) of each
+ *                               column in turn
+ *   float   d[nd][8]            block (Q8_0, nd rounded up to even) or
+ *                               super-block (Q8_K)
+ *                               scales (index: hc1_panel_bi())
+ *   Q8_0 kind: int32_t o8[nd][8]        8 * the block's quant sum
+ *                                       (index: hc1_panel_bi())
+ *   Q8_K kind: int16_t bs[n / 32][8][2] each column's two 16-sums of
+ *                                       every 32 elements
+ */
+size_t hc1_panel_bytes(uint32_t act_type, uint64_t n);
+
+/*
+ * Where block @i of column @c sits in d and o8: Q8_0 blocks go by
+ * pairs, [pair][column][block of the pair], so one vector holds both
+ * blocks of every column (lane 2c + h); Q8_K by block then column.
+ */
+static inline uint64_t hc1_panel_bi(uint32_t act_type, uint64_t i, int c)
+{
+    if (act_type == 15 /* GGML_Q8_K */) {
+        return i * HC1_MAX_COLS + c;
+    }
+    return (i & ~(uint64_t)1) * HC1_MAX_COLS + 2 * c + (i & 1);
+}
+void hc1_panel_build(uint32_t act_type, uint64_t n, const void *const *cols,
+                     int nc, void *dst);
+
+/* Blocks in d (and o8): Q8_0 rounds up to whole pairs. */
+static inline uint64_t hc1_panel_nd(uint32_t act_type, uint64_t n)
+{
+    return act_type == 15 /* GGML_Q8_K */ ? n / 256 : (n / 32 + 1) & ~1ull;
+}
+
+typedef struct hc1_panel_view {
+    const int8_t *qs;
+    const float *d;
+    const int32_t *o8;      /* Q8_0 kind */
+    const int16_t *bs;      /* Q8_K kind */
+} hc1_panel_view;
+
+static inline hc1_panel_view hc1_panel(const void *buf, uint32_t act_type,
+                                       uint64_t n)
+{
+    hc1_panel_view v;
+    const uint8_t *p = (const uint8_t *)buf;
+    uint64_t aux = (n * 8 + hc1_panel_nd(act_type, n) * 32 + 63) &
+                   ~(uint64_t)63;
+    v.qs = (const int8_t *)p;
+    v.d = (const float *)(p + n * 8);
+    v.o8 = (const int32_t *)(p + aux);
+    v.bs = (const int16_t *)(p + aux);
+    return v;
+}
+
+/*
+ * Panel kernels: rows @w and @w + @row_bytes (nr = 1 or 2) against all
+ * HC1_MAX_COLS columns of a panel; out[r * HC1_MAX_COLS + c]. Each
+ * (row, column) gets the bits the format's two-row kernel gives it
+ * alone: the exact integer sums of a block, then the same floating
+ * point steps in the same order (see kernels_x86_panel.c).
+ */
+typedef void (*hc1_dotp_fn)(uint64_t n, const void *w, size_t row_bytes,
+                            int nr, const void *panel, float *out,
+                            const void *pf);
+
 typedef enum hc1_isa {
     HC1_ISA_PORTABLE = 0,
     HC1_ISA_AVX2,
@@ -109,6 +180,9 @@ hc1_dot_fn hc1_dot_kernel(uint32_t wtype);
 /* The two-row kernel for the level in force, or NULL. */
 hc1_dot2_fn hc1_dot2_kernel(uint32_t wtype);
 hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa);
+/* The panel kernel for the level in force, or NULL. */
+hc1_dotp_fn hc1_dotp_kernel(uint32_t wtype);
+hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa);
 /* A kernel at a given ISA level, for tests (NULL if not available). */
 hc1_dot_fn hc1_dot_kernel_isa(uint32_t wtype, hc1_isa isa);
 hc1_isa hc1_isa_best(void);

@@ -382,104 +382,7 @@ static Z2_DISPATCH(dot2_f32_z, dot2_f32_z_body)
 static Z2_DISPATCH(dot2_f16_z, dot2_f16_z_body)
 static Z2_DISPATCH(dot2_bf16_z, dot2_bf16_z_body)
 
-/* Q8_0 and Q4_0 weights: two blocks per step, as dot_q4_0_z. */
-static inline __attribute__((target(T512)))
-__m512i q4_0_pair(const blk_q4_0 *b, uint64_t i, __m256i m4)
-{
-    __m256i r = _mm256_set_m128i(
-        _mm_loadu_si128((const __m128i *)b[i + 1].qs),
-        _mm_loadu_si128((const __m128i *)b[i].qs));
-    __m256i lo = _mm256_and_si256(r, m4);
-    __m256i hi = _mm256_and_si256(_mm256_srli_epi16(r, 4), m4);
-    __m512i q = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-    return _mm512_shuffle_i64x2(q, q, _MM_SHUFFLE(3, 1, 2, 0));
-}
-
-KINL void dot2_q4_0_body(uint64_t n, const void *w, size_t rb, const int nr,
-                         const void *const *x, const int nc, float *out,
-                         const void *pf)
-{
-    const blk_q4_0 *b[2] = { w, (const blk_q4_0 *)((const uint8_t *)w + rb) };
-    const uint64_t nb = n / 32;
-    const __m256i m4 = _mm256_set1_epi8(0x0f);
-    const __m512i gidx = _mm512_mullo_epi32(
-        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                          15), _mm512_set1_epi32(sizeof(blk_q4_0)));
-    const __m512i pidx0 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0,
-                                            1, 1, 1, 1, 1, 1, 1, 1);
-    hc1_actq_view a[HC1_MAX_COLS];
-    __m512 acc[2][HC1_MAX_COLS];
-    float tail[2][HC1_MAX_COLS];
-
-    for (int c = 0; c < nc; c++) {
-        a[c] = hc1_actq(x[c], GGML_Q8_0, n);
-        for (int r = 0; r < nr; r++) {
-            acc[r][c] = _mm512_setzero_ps();
-            tail[r][c] = 0.0f;
-        }
-    }
-    for (uint64_t g = 0; g < nb; g += 16) {
-        uint64_t ng = nb - g < 16 ? nb - g : 16;
-        __mmask16 gm = (__mmask16)((1u << ng) - 1);
-        __m512 dw16[2];
-        for (int r = 0; r < nr; r++) {
-            __m512i raw = _mm512_mask_i32gather_epi32(
-                _mm512_setzero_si512(), gm, gidx, (const void *)&b[r][g], 1);
-            dw16[r] = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(raw));
-        }
-        /* the offset of 8: acc -= dw * (8 * d * block sum) per block */
-        for (int c = 0; c < nc; c++) {
-            __m512 c8 = _mm512_maskz_loadu_ps(gm, a[c].c8 + g);
-            for (int r = 0; r < nr; r++) {
-                acc[r][c] = _mm512_fnmadd_ps(dw16[r], c8, acc[r][c]);
-            }
-        }
-        uint64_t i = g;
-        __m512i pidx = pidx0;
-        for (; i + 2 <= g + ng; i += 2) {
-            __m512i q[2];
-            __m512 dw2[2];
-            KPF(pf, rb, nr, i * sizeof(blk_q4_0), 2 * sizeof(blk_q4_0));
-            for (int r = 0; r < nr; r++) {
-                q[r] = q4_0_pair(b[r], i, m4);
-                dw2[r] = _mm512_permutexvar_ps(pidx, dw16[r]);
-            }
-            pidx = _mm512_add_epi32(pidx, _mm512_set1_epi32(2));
-            for (int c = 0; c < nc; c++) {
-                __m512i y = _mm512_loadu_si512(a[c].qs + 32 * i);
-                __m512 dx = _mm512_loadu_ps(a[c].dx + 8 * i);
-                for (int r = 0; r < nr; r++) {
-                    __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(),
-                                                    q[r], y);
-                    acc[r][c] = _mm512_fmadd_ps(_mm512_mul_ps(dw2[r], dx),
-                                                _mm512_cvtepi32_ps(p),
-                                                acc[r][c]);
-                }
-            }
-        }
-        if (i < g + ng) {
-            /* an odd last block: unsigned products, offset done above */
-            for (int r = 0; r < nr; r++) {
-                float dw = _cvtsh_ss(b[r][i].d);
-                for (int c = 0; c < nc; c++) {
-                    int s = 0;
-                    for (int l = 0; l < 16; l++) {
-                        s += (b[r][i].qs[l] & 0xf) * a[c].qs[32 * i + l];
-                        s += (b[r][i].qs[l] >> 4) * a[c].qs[32 * i + l + 16];
-                    }
-                    tail[r][c] += dw * a[c].d[i] * (float)s;
-                }
-            }
-        }
-    }
-    for (int r = 0; r < nr; r++) {
-        for (int c = 0; c < nc; c++) {
-            out[r * HC1_MAX_COLS + c] = _mm512_reduce_add_ps(acc[r][c]) +
-                                        tail[r][c];
-        }
-    }
-}
-
+/* Q8_0 weights: two blocks per step. */
 KINL void dot2_q8_0_body(uint64_t n, const void *w, size_t rb, const int nr,
                          const void *const *x, const int nc, float *out,
                          const void *pf)
@@ -540,7 +443,6 @@ KINL void dot2_q8_0_body(uint64_t n, const void *w, size_t rb, const int nr,
     }
 }
 
-static Z2_DISPATCH(dot2_q4_0_z, dot2_q4_0_body)
 static Z2_DISPATCH(dot2_q8_0_z, dot2_q8_0_body)
 
 /*
@@ -627,11 +529,24 @@ hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
     case GGML_Q8_0:
         return dot2_q8_0_z;
     case GGML_Q4_0:
-        return dot2_q4_0_z;
+        return hc1_dot2_q4_0_z;
     case GGML_Q4_K:
         return hc1_dot2_q4_K_z;
     case GGML_Q6_K:
         return hc1_dot2_q6_K_z;
+    default:
+        return NULL;
+    }
+}
+
+hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
+{
+    if (isa < HC1_ISA_AVX512) {
+        return NULL;
+    }
+    switch (wtype) {
+    case GGML_Q4_0:
+        return hc1_dotp_q4_0_z;
     default:
         return NULL;
     }
@@ -684,6 +599,13 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
 }
 
 hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
+{
+    (void)wtype;
+    (void)isa;
+    return NULL;
+}
+
+hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
 {
     (void)wtype;
     (void)isa;

@@ -3,7 +3,9 @@
  *
  * The activations are converted once per matmul to the weight format's
  * activation type; then each thread takes chunks of weight rows and
- * runs the kernel over pairs of rows and groups of HC1_MAX_COLS tokens:
+ * runs the kernel over pairs of rows and groups of HC1_MAX_COLS tokens
+ * (a lone token goes to the two-row kernel, a group of several to the
+ * panel kernel where the format has one, both with the same bits):
  * for one group (decode), pair after pair; for more (prefill), a tile
  * of rows, hot in L2, against each group in turn. A row's result
  * depends only on that row and that token, so the result is the same
@@ -29,6 +31,9 @@ typedef struct mm_job {
     size_t act_stride[3];
     hc1_dot_fn fn[3];
     hc1_dot2_fn fn2[3];     /* two-row kernels where there are */
+    hc1_dotp_fn fnp[3];     /* panel kernels, where there are panels */
+    const uint8_t *panel[3];    /* the panel of each group of columns */
+    size_t panel_stride[3];
     uint64_t rows_before[4];
 } mm_job;
 
@@ -39,6 +44,8 @@ typedef struct conv_job {
     uint32_t type;
     uint8_t *dst;
     size_t stride;
+    uint8_t *panel;         /* NULL: no panels */
+    size_t panel_stride;
 } conv_job;
 
 static void conv_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
@@ -48,6 +55,22 @@ static void conv_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
     for (uint32_t t = b; t < e; t++) {
         hc1_act_convert(j->type, j->x + (size_t)t * j->n,
                         j->dst + (size_t)t * j->stride, j->n);
+    }
+}
+
+static void panel_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
+{
+    conv_job *j = arg;
+    (void)ith;
+    for (uint32_t g = b; g < e; g++) {
+        const void *cols[HC1_MAX_COLS];
+        uint32_t t0 = g * HC1_MAX_COLS;
+        int nc = j->T - t0 < HC1_MAX_COLS ? (int)(j->T - t0) : HC1_MAX_COLS;
+        for (int c = 0; c < nc; c++) {
+            cols[c] = j->dst + (size_t)(t0 + c) * j->stride;
+        }
+        hc1_panel_build(j->type, j->n, cols, nc,
+                        j->panel + (size_t)g * j->panel_stride);
     }
 }
 
@@ -120,7 +143,12 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                             pf = NULL;
                         }
                     }
-                    if (fn2) {
+                    if (nc > 1 && j->fnp[k]) {
+                        j->fnp[k](w->ne0, wr, w->row_bytes, nr,
+                                  j->panel[k] + (t / HC1_MAX_COLS) *
+                                                j->panel_stride[k],
+                                  res, pf);
+                    } else if (fn2) {
                         fn2(w->ne0, wr, w->row_bytes, nr, &xs[t], nc, res,
                             pf);
                     } else {
@@ -140,9 +168,14 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
     }
 }
 
-/* Converted copy of x in @type, cached in the scratch for this call. */
+/*
+ * Converted copy of x in @type, cached in the scratch for this call;
+ * with @panel, also the column panels of each group of HC1_MAX_COLS
+ * tokens (at @panel, @panel_stride apart).
+ */
 static const void *convert(hc1_engine *e, const float *x, uint64_t n,
-                           uint32_t T, uint32_t type, size_t *stride)
+                           uint32_t T, uint32_t type, size_t *stride,
+                           const uint8_t **panel, size_t *panel_stride)
 {
     size_t rb = hc1_act_bytes(type, n);
     /* round the stride so every column starts 64-byte aligned */
@@ -161,6 +194,23 @@ static const void *convert(hc1_engine *e, const float *x, uint64_t n,
                     .dst = s->act[type], .stride = rb };
     hc1_pool_for(e->pool, T, 1, conv_task, &cj);
     *stride = rb;
+    if (panel) {
+        uint32_t groups = (T + HC1_MAX_COLS - 1) / HC1_MAX_COLS;
+        size_t pb = (hc1_panel_bytes(type, n) + 63) & ~(size_t)63;
+        if (s->panel_cap[type] < pb * groups) {
+            free(s->panel[type]);
+            s->panel[type] = aligned_alloc(64, pb * groups);
+            s->panel_cap[type] = s->panel[type] ? pb * groups : 0;
+            if (!s->panel[type]) {
+                return NULL;
+            }
+        }
+        cj.panel = s->panel[type];
+        cj.panel_stride = pb;
+        hc1_pool_for(e->pool, groups, 1, panel_task, &cj);
+        *panel = s->panel[type];
+        *panel_stride = pb;
+    }
     return s->act[type];
 }
 
@@ -171,6 +221,8 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
     uint32_t done_types[3];
     const void *done_act[3];
     size_t done_stride[3];
+    const uint8_t *done_panel[3];
+    size_t done_pstride[3];
     int n_done = 0;
 
     if (n_mm < 1 || n_mm > 3 || T == 0) {
@@ -178,20 +230,33 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
     }
     j.rows_before[0] = 0;
     for (int k = 0; k < n_mm; k++) {
+        j.fn[k] = hc1_dot_kernel(mm[k].w->type);
+        j.fn2[k] = hc1_dot2_kernel(mm[k].w->type);
+        /* one column goes to the two-row kernel, more to panels */
+        j.fnp[k] = T > 1 ? hc1_dotp_kernel(mm[k].w->type) : NULL;
+        if (!j.fn[k] || mm[k].w->ne0 != mm[0].w->ne0) {
+            return HC1_E_INVAL;
+        }
+    }
+    for (int k = 0; k < n_mm; k++) {
         const hc1_tensor *w = mm[k].w;
         uint32_t at = hc1_vec_dot_type(w->type);
         int d;
-        j.fn[k] = hc1_dot_kernel(w->type);
-        j.fn2[k] = hc1_dot2_kernel(w->type);
-        if (!j.fn[k] || w->ne0 != mm[0].w->ne0) {
-            return HC1_E_INVAL;
-        }
         for (d = 0; d < n_done && done_types[d] != at; d++) {
         }
         if (d == n_done) {
-            /* distinct types get distinct buffers: convert() caches by type */
+            /* distinct types get distinct buffers: convert() caches by
+             * type; panels if any matmul of that type runs on them */
+            bool panels = false;
+            for (int k2 = k; k2 < n_mm; k2++) {
+                panels |= j.fnp[k2] && hc1_vec_dot_type(mm[k2].w->type) == at;
+            }
             done_types[d] = at;
-            done_act[d] = convert(e, x, w->ne0, T, at, &done_stride[d]);
+            done_panel[d] = NULL;
+            done_pstride[d] = 0;
+            done_act[d] = convert(e, x, w->ne0, T, at, &done_stride[d],
+                                  panels ? &done_panel[d] : NULL,
+                                  &done_pstride[d]);
             if (!done_act[d]) {
                 return HC1_E_NOMEM;
             }
@@ -199,6 +264,8 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
         }
         j.act[k] = done_act[d];
         j.act_stride[k] = done_stride[d];
+        j.panel[k] = done_panel[d];
+        j.panel_stride[k] = done_pstride[d];
         j.rows_before[k + 1] = j.rows_before[k] + w->ne1;
     }
     /* chunks of rows: enough to share, big enough to amortise a claim */

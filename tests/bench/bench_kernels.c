@@ -111,6 +111,32 @@ int main(int argc, char **argv)
                        rb * rows / best / 1e9, n * rows * nc / best / 1e9);
             }
         }
+        /* the panel kernel, as the matmul runs it for 2..8 columns */
+        hc1_dotp_fn fp = hc1_dotp_kernel(t);
+        if (fp) {
+            const void *xs[8];
+            float out[16];
+            double best = 1e9;
+            void *panel = aligned_alloc(64, (hc1_panel_bytes(at, n) + 63) &
+                                            ~(size_t)63);
+            for (int c = 0; c < 8; c++) {
+                xs[c] = act + (c % 4) * ab;
+            }
+            hc1_panel_build(at, n, xs, 8, panel);
+            for (int rep = 0; rep < 5; rep++) {
+                double t0 = now_s();
+                for (uint64_t r = 0; r < rows; r += 2) {
+                    const uint8_t *pf = mib ? w + (r + 2) * rb + 4608 : NULL;
+                    fp(n, w + r * rb, rb, 2, panel, out, pf);
+                }
+                double dt = now_s() - t0;
+                best = dt < best ? dt : best;
+            }
+            printf("%-6s %-12s %4d %10.2f %10.2f  (2 rows, panel)\n",
+                   ggml_traits(t)->name, hc1_isa_name(hc1_isa_current()), 8,
+                   rb * rows / best / 1e9, n * rows * 8 / best / 1e9);
+            free(panel);
+        }
         for (int isa = 0; isa <= HC1_ISA_AVX512_BF16; isa++) {
             hc1_dot_fn fn = hc1_dot_kernel_isa(t, (hc1_isa)isa);
             if (!fn || (isa > 0 &&

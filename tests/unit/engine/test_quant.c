@@ -104,6 +104,55 @@ static double ref_dot(uint32_t wtype, const void *w, const void *act,
  * and (1, 2) with all columns give each row's result; then every
  * (nr, first row, nc, first column) must reproduce them bit for bit.
  */
+/*
+ * The panel kernel of @type at @isa (if there is one) must give every
+ * (row, column) the bits of the two-row kernel (@res, rows of @w3 by
+ * columns of @act), from any place in a panel of any width, paired or
+ * alone.
+ */
+static int panel_checks;
+
+static void test_panel(uint32_t type, hc1_isa isa, const uint8_t *w3,
+                       size_t rb, uint64_t n, void *const *act,
+                       float res[3][HC1_MAX_COLS])
+{
+    hc1_dotp_fn fp = hc1_dotp_kernel_x86(type, isa);
+    uint32_t at = hc1_vec_dot_type(type);
+    void *panel;
+    float out[2 * HC1_MAX_COLS];
+
+    if (!fp) {
+        return;
+    }
+    panel_checks++;
+    panel = aligned_alloc(64, (hc1_panel_bytes(at, n) + 63) & ~(size_t)63);
+    for (int nc = 1; nc <= HC1_MAX_COLS; nc++) {
+        for (int c0 = 0; c0 + nc <= HC1_MAX_COLS; c0 += nc > 4 ? 1 : 3) {
+            hc1_panel_build(at, n, (const void *const *)&act[c0], nc, panel);
+            for (int nr = 1; nr <= 2; nr++) {
+                for (int r0 = 0; r0 + nr <= 3; r0++) {
+                    fp(n, w3 + r0 * rb, rb, nr, panel, out,
+                       nc & 1 ? w3 : NULL);
+                    for (int r = 0; r < nr; r++) {
+                        if (memcmp(&out[r * HC1_MAX_COLS], &res[r0 + r][c0],
+                                   nc * sizeof(float))) {
+                            fprintf(stderr, "%s isa=%s panel n=%llu: row %d "
+                                    "differs from dot2 (nr %d, %d columns "
+                                    "from %d: %.9g vs %.9g)\n",
+                                    ggml_traits(type)->name,
+                                    hc1_isa_name(isa), (unsigned long long)n,
+                                    r0 + r, nr, nc, c0,
+                                    out[r * HC1_MAX_COLS], res[r0 + r][c0]);
+                            fails++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    free(panel);
+}
+
 static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
                       const void *w, size_t rb, uint64_t n, void *const *act,
                       uint64_t *seed)
@@ -159,15 +208,20 @@ static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
             }
         }
     }
+    test_panel(type, isa, w3, rb, n, act, res);
     free(w3);
 }
 
 static void test_type(uint32_t type)
 {
     uint64_t seed = 42 + type;
-    const uint64_t sizes[] = { 256, 512, 2048, 5632 + 256 };
+    /* 32 x 7 and 32 x 23: odd block counts, partial groups of 16 */
+    const uint64_t sizes[] = { 224, 256, 512, 736, 2048, 5632 + 256 };
     for (size_t si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
         uint64_t n = sizes[si];
+        if (n % ggml_traits(type)->blck) {
+            continue;
+        }
         size_t rb = ggml_row_size(type, n);
         uint32_t at = hc1_vec_dot_type(type);
         void *w = malloc(rb);
@@ -388,7 +442,8 @@ int main(void)
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         test_type(types[i]);
     }
-    printf("kernels: best ISA %s\n", hc1_isa_name(hc1_isa_best()));
+    printf("kernels: best ISA %s; panel kernels checked on %d shapes\n",
+           hc1_isa_name(hc1_isa_best()), panel_checks);
     printf("%d passed, %d failed\n", fails ? 0 : 1, fails ? 1 : 0);
     return fails ? 1 : 0;
 }
