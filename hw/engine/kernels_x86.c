@@ -547,6 +547,8 @@ hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
     switch (wtype) {
     case GGML_Q4_0:
         return hc1_dotp_q4_0_z;
+    case GGML_Q4_K:
+        return hc1_dotp_q4_K_z;
     default:
         return NULL;
     }

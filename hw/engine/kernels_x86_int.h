@@ -86,6 +86,9 @@ void hc1_dot2_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
 void hc1_dot2_q6_K_z(uint64_t n, const void *w, size_t rb, int nr,
                      const void *const *x, int nc, float *out,
                      const void *pf);
+void hc1_dotp_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
+                     const void *panel, float *out, const void *pf);
+
 
 #endif
 

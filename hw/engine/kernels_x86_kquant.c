@@ -1,9 +1,10 @@
 /*
  * Two-row AVX-512 VNNI kernels for the K-quant weights (Q4_K, Q6_K)
- * against Q8_K activations, in the pattern of kernels_x86.c's
- * dot2_q4_0_body: the two rows share every activation load, and each
- * (row, column) runs the same operations whatever nr and nc, so a
- * row's result is bit-identical alone, paired or in any batch.
+ * against Q8_K activations, and a panel kernel for Q4_K (kernels.h):
+ * the two rows share every activation load, and each (row, column)
+ * runs the same operations whatever nr and nc, and the same as in the
+ * panel kernel, so a row's result is bit-identical alone, paired or in
+ * any batch.
  *
  * Per 64 weights and column: vpmaddubsw (u8 weight x s8 activation,
  * pairs to i16; no saturation: |pair| <= 2 * 63 * 128 < 2^15) then
@@ -28,6 +29,41 @@
 
 #include <immintrin.h>
 #include <string.h>
+
+/*
+ * The floating point steps of one Q4_K super-block, shared by the
+ * two-row and the panel kernels so that both give the same bits: the
+ * integer sums are exact, then (one accumulator per row and column,
+ * super-blocks in order)
+ *   acc = fma(d * ad, S, acc); acc = acc - (dmin * ad) * M
+ *   S = sum of scale x sub-block dot, M = sum of min x 32-sum
+ * with ad the activation's super-block scale.
+ */
+static inline __attribute__((always_inline, target(T512)))
+float kq_step_q4_K(float acc, float d, float dmin, float ad, int32_t s,
+                   int32_t m)
+{
+    __m128 a = _mm_set_ss(ad);
+    __m128 r = _mm_fmadd_ss(_mm_mul_ss(_mm_set_ss(d), a),
+                            _mm_cvtsi32_ss(_mm_setzero_ps(), s),
+                            _mm_set_ss(acc));
+    r = _mm_fnmadd_ss(_mm_mul_ss(_mm_set_ss(dmin), a),
+                      _mm_cvtsi32_ss(_mm_setzero_ps(), m), r);
+    return _mm_cvtss_f32(r);
+}
+
+/* The sums of lanes 0-7 and of lanes 8-15 of @v, exact. */
+static inline __attribute__((always_inline, target(T512)))
+void kq_sum8x2(__m512i v, int32_t *out)
+{
+    __m512i t = _mm512_add_epi32(v, _mm512_shuffle_epi32(v, 0x4e));
+    t = _mm512_add_epi32(t, _mm512_shuffle_epi32(t, 0xb1));
+    /* lane 0 of each 128-bit quarter: sums of 4; add the quarter pairs */
+    out[0] = _mm_cvtsi128_si32(_mm512_castsi512_si128(t)) +
+             _mm_cvtsi128_si32(_mm512_extracti32x4_epi32(t, 1));
+    out[1] = _mm_cvtsi128_si32(_mm512_extracti32x4_epi32(t, 2)) +
+             _mm_cvtsi128_si32(_mm512_extracti32x4_epi32(t, 3));
+}
 
 /* ---- Q4_K x Q8_K ------------------------------------------------------ */
 
@@ -61,13 +97,13 @@ __m256i q4k_sm16(const uint8_t *s)
  *   scv[k] int16 scales: lanes 0-15 sc[2k], lanes 16-31 sc[2k+1] (each
  *          i16 lane of the vpmaddubsw result covers 2 bytes)
  *   mn     int16 mins, each twice, against the 16-sums of activations
- *   dv     lanes 0-7 d, lanes 8-15 -dmin (see the column step)
+ *   d, dmin the block's two scales
  */
 typedef struct q4k_w {
     __m512i q[4];
     __m512i scv[4];
     __m256i mn;
-    __m512 dv;
+    float d, dmin;
 } q4k_w;
 
 static inline __attribute__((always_inline, target(T512)))
@@ -96,12 +132,8 @@ void q4k_prep(const blk_q4_K *b, q4k_w *o)
     o->mn = _mm256_permutexvar_epi16(
         _mm256_setr_epi32(0x80008, 0x90009, 0xa000a, 0xb000b, 0xc000c,
                           0xd000d, 0xe000e, 0xf000f), sm);
-    uint32_t dd;
-    memcpy(&dd, &b->d, 4);          /* d, then dmin */
-    __m512 dv = _mm512_permutexvar_ps(
-        _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1),
-        _mm512_castps128_ps512(_mm_cvtph_ps(_mm_cvtsi32_si128((int)dd))));
-    o->dv = _mm512_mask_sub_ps(dv, 0xff00, _mm512_setzero_ps(), dv);
+    o->d = _cvtsh_ss(b->d);
+    o->dmin = _cvtsh_ss(b->dmin);
 }
 
 KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
@@ -111,12 +143,12 @@ KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
     const blk_q4_K *b[2] = { w, (const blk_q4_K *)((const uint8_t *)w + rb) };
     const uint64_t nb = n / QK_K;
     hc1_actq_view a[HC1_MAX_COLS];
-    __m512 acc[2][HC1_MAX_COLS];
+    float acc[2][HC1_MAX_COLS];
 
     for (int c = 0; c < nc; c++) {
         a[c] = hc1_actq(x[c], GGML_Q8_K, n);
         for (int r = 0; r < nr; r++) {
-            acc[r][c] = _mm512_setzero_ps();
+            acc[r][c] = 0.0f;
         }
     }
     for (uint64_t i = 0; i < nb; i++) {
@@ -129,7 +161,7 @@ KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
             const int8_t *y = a[c].qs + QK_K * i;
             __m256i bs = _mm256_loadu_si256((const __m256i *)(a[c].bsum +
                                                               16 * i));
-            __m512 ad = _mm512_set1_ps(a[c].d[i]);
+            float ad = a[c].d[i];
             __m512i s[2];
             for (int k = 0; k < 4; k++) {
                 __m512i yk = _mm512_loadu_si512(y + 64 * k);
@@ -142,22 +174,21 @@ KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
             for (int r = 0; r < nr; r++) {
                 /* mins times the 32-sums of the activation quants */
                 __m256i m = _mm256_madd_epi16(wq[r].mn, bs);
-                /*
-                 * Lanes 0-7: the scaled sums (both halves added), lanes
-                 * 8-15: the mins; then d and -dmin in one multiply-add.
-                 */
+                /* lanes 0-7: the scaled sums (both halves), 8-15: mins */
                 __m512i t = _mm512_shuffle_i64x2(s[r],
                                                  _mm512_castsi256_si512(m),
                                                  _MM_SHUFFLE(1, 0, 3, 2));
                 __m512i v = _mm512_mask_add_epi32(t, 0x00ff, s[r], t);
-                acc[r][c] = _mm512_fmadd_ps(_mm512_mul_ps(wq[r].dv, ad),
-                                            _mm512_cvtepi32_ps(v), acc[r][c]);
+                int32_t sm[2];
+                kq_sum8x2(v, sm);
+                acc[r][c] = kq_step_q4_K(acc[r][c], wq[r].d, wq[r].dmin, ad,
+                                         sm[0], sm[1]);
             }
         }
     }
     for (int r = 0; r < nr; r++) {
         for (int c = 0; c < nc; c++) {
-            out[r * HC1_MAX_COLS + c] = _mm512_reduce_add_ps(acc[r][c]);
+            out[r * HC1_MAX_COLS + c] = acc[r][c];
         }
     }
 }
@@ -178,7 +209,7 @@ typedef struct q6k_w {
     __m512i q[4];
     __m512i scv[4];
     __m256i nsc;
-    __m512 d;
+    float d;
 } q6k_w;
 
 static inline __attribute__((always_inline, target(T512)))
@@ -216,7 +247,7 @@ void q6k_prep(const blk_q6_K *b, q6k_w *o)
     /* |scale| <= 128: -32 * scale fits int16 */
     o->nsc = _mm256_sub_epi16(_mm256_setzero_si256(),
                               _mm256_slli_epi16(sc, 5));
-    o->d = _mm512_set1_ps(_cvtsh_ss(b->d));
+    o->d = _cvtsh_ss(b->d);
 }
 
 KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
@@ -259,7 +290,8 @@ KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
                 }
             }
             for (int r = 0; r < nr; r++) {
-                acc[r][c] = _mm512_fmadd_ps(_mm512_mul_ps(wq[r].d, ad),
+                acc[r][c] = _mm512_fmadd_ps(_mm512_mul_ps(
+                                                _mm512_set1_ps(wq[r].d), ad),
                                             _mm512_cvtepi32_ps(s[r]),
                                             acc[r][c]);
             }
@@ -273,6 +305,107 @@ KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
 }
 
 Z2_DISPATCH(hc1_dot2_q6_K_z, dot2_q6_K_body)
+
+/* ---- panel kernel (Q4_K) -------------------------------------------------- */
+
+/*
+ * Against a panel (kernels.h) each vpdpbusd takes 8 weights broadcast
+ * to every column's 64-bit lane, so its 32-bit lanes are (column,
+ * half) and a sub-block leaves 16 products in each: an int16, which
+ * one vpdpwssd then scales and adds. That is 5 multiplies per 256
+ * weight x column products, where the two-row kernel spends 8 (a
+ * vpmaddubsw and a vpdpwssd per 64).
+ *
+ * Q6_K has no panel kernel: its 16-groups would need a pack to int16
+ * per two vpdpbusd and 6-bit values put together per chunk, which
+ * measured slower than the two-row kernel (bench_kernels: 137 against
+ * 157 GMAC/s).
+ */
+
+/* lanes (column, half) of @s summed per column, as 8 int32 */
+static inline __attribute__((always_inline, target(T512)))
+__m256i kq_cols(__m512i s)
+{
+    s = _mm512_add_epi32(s, _mm512_srli_epi64(s, 32));
+    return _mm512_cvtepi64_epi32(s);
+}
+
+KINL void dotp_q4_K_row(uint64_t n, const blk_q4_K *b,
+                        const hc1_panel_view *p, const uint8_t *pf,
+                        float *out)
+{
+    const uint64_t nb = n / QK_K;
+    const __m512i m4 = _mm512_set1_epi8(0x0f);
+    __m256 acc = _mm256_setzero_ps();
+
+    for (uint64_t i = 0; i < nb; i++) {
+        /* scales as int32 (vpdpwssd: the low word, the high word 0),
+         * then the mins in both words (against a pair of 16-sums) */
+        int32_t sm[16] __attribute__((aligned(64)));
+        __m512i sm32 = _mm512_cvtepu16_epi32(q4k_sm16(b[i].scales));
+        _mm512_store_si512(sm, _mm512_mask_or_epi32(
+            sm32, 0xff00, sm32, _mm512_slli_epi32(sm32, 16)));
+        __asm__ volatile("" : : "m"(sm) : "memory");
+        KPF(pf, 0, 1, i * sizeof(blk_q4_K), sizeof(blk_q4_K));
+        const int8_t *a = p->qs + i * 2048;
+        /* four chains of vpdpwssd: one would wait on its own latency */
+        __m512i s[4] = { _mm512_setzero_si512(), _mm512_setzero_si512(),
+                         _mm512_setzero_si512(), _mm512_setzero_si512() };
+#pragma GCC unroll 8
+        for (int sb = 0; sb < 8; sb++) {
+            __m512i v[2] = { _mm512_setzero_si512(), _mm512_setzero_si512() };
+#pragma GCC unroll 4
+            for (int k = 0; k < 4; k++) {
+                /* elements 32 sb + 8 k: low or high nibbles of 8 bytes */
+                uint64_t raw;
+                memcpy(&raw, b[i].qs + 32 * (sb / 2) + 8 * k, 8);
+                __m512i wc = _mm512_set1_epi64((long long)raw);
+                if (sb & 1) {
+                    wc = _mm512_srli_epi64(wc, 4);
+                }
+                wc = _mm512_and_si512(wc, m4);
+                v[k & 1] = _mm512_dpbusd_epi32(
+                    v[k & 1], wc, _mm512_load_si512(a + 64 * (4 * sb + k)));
+            }
+            /* |lane| <= 16 * 15 * 127: an int16, sign-extended */
+            s[sb & 3] = _mm512_dpwssd_epi32(s[sb & 3],
+                                            _mm512_add_epi32(v[0], v[1]),
+                                            _mm512_set1_epi32(sm[sb]));
+        }
+        /* mins: min_sb x (the two 16-sums of sub-block sb) per column */
+        const __m256i *bs = (const __m256i *)(p->bs + i * 8 * 16);
+        __m256i m[2] = { _mm256_setzero_si256(), _mm256_setzero_si256() };
+        for (int sb = 0; sb < 8; sb++) {
+            m[sb & 1] = _mm256_dpwssd_epi32(m[sb & 1],
+                                            _mm256_load_si256(bs + sb),
+                                            _mm256_set1_epi32(sm[8 + sb]));
+        }
+        __m256 ad = _mm256_load_ps(p->d + i * HC1_MAX_COLS);
+        acc = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(
+                                  _cvtsh_ss(b[i].d)), ad),
+                              _mm256_cvtepi32_ps(kq_cols(_mm512_add_epi32(
+                                  _mm512_add_epi32(s[0], s[1]),
+                                  _mm512_add_epi32(s[2], s[3])))), acc);
+        acc = _mm256_fnmadd_ps(_mm256_mul_ps(_mm256_set1_ps(
+                                   _cvtsh_ss(b[i].dmin)), ad),
+                               _mm256_cvtepi32_ps(_mm256_add_epi32(m[0],
+                                                                   m[1])),
+                               acc);
+    }
+    _mm256_storeu_ps(out, acc);
+}
+
+__attribute__((target(T512)))
+void hc1_dotp_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
+                     const void *panel, float *out, const void *pf)
+{
+    const hc1_panel_view p = hc1_panel(panel, GGML_Q8_K, n);
+    for (int r = 0; r < nr; r++) {
+        dotp_q4_K_row(n, (const blk_q4_K *)((const uint8_t *)w + r * rb), &p,
+                      pf ? (const uint8_t *)pf + r * rb : NULL,
+                      out + r * HC1_MAX_COLS);
+    }
+}
 
 #else
 
