@@ -37,32 +37,34 @@
  * super-blocks in order)
  *   acc = fma(d * ad, S, acc); acc = acc - (dmin * ad) * M
  *   S = sum of scale x sub-block dot, M = sum of min x 32-sum
- * with ad the activation's super-block scale.
+ * with ad the activation's super-block scale. The two-row kernel runs
+ * them for both rows in the lanes of one vector.
  */
 static inline __attribute__((always_inline, target(T512)))
-float kq_step_q4_K(float acc, float d, float dmin, float ad, int32_t s,
-                   int32_t m)
+__m128 kq_step_q4_K(__m128 acc, __m128 d, __m128 dmin, __m128 ad,
+                    __m128i s, __m128i m)
 {
-    __m128 a = _mm_set_ss(ad);
-    __m128 r = _mm_fmadd_ss(_mm_mul_ss(_mm_set_ss(d), a),
-                            _mm_cvtsi32_ss(_mm_setzero_ps(), s),
-                            _mm_set_ss(acc));
-    r = _mm_fnmadd_ss(_mm_mul_ss(_mm_set_ss(dmin), a),
-                      _mm_cvtsi32_ss(_mm_setzero_ps(), m), r);
-    return _mm_cvtss_f32(r);
+    acc = _mm_fmadd_ps(_mm_mul_ps(d, ad), _mm_cvtepi32_ps(s), acc);
+    return _mm_fnmadd_ps(_mm_mul_ps(dmin, ad), _mm_cvtepi32_ps(m), acc);
 }
 
-/* The sums of lanes 0-7 and of lanes 8-15 of @v, exact. */
+/*
+ * Exact sums of two rows' vectors (lanes 0-7: S parts, 8-15: M parts):
+ * returns [S0, S1, M0, M1] with no scalar extraction.
+ */
 static inline __attribute__((always_inline, target(T512)))
-void kq_sum8x2(__m512i v, int32_t *out)
+__m128i kq_sums2(__m512i v0, __m512i v1)
 {
-    __m512i t = _mm512_add_epi32(v, _mm512_shuffle_epi32(v, 0x4e));
-    t = _mm512_add_epi32(t, _mm512_shuffle_epi32(t, 0xb1));
-    /* lane 0 of each 128-bit quarter: sums of 4; add the quarter pairs */
-    out[0] = _mm_cvtsi128_si32(_mm512_castsi512_si128(t)) +
-             _mm_cvtsi128_si32(_mm512_extracti32x4_epi32(t, 1));
-    out[1] = _mm_cvtsi128_si32(_mm512_extracti32x4_epi32(t, 2)) +
-             _mm_cvtsi128_si32(_mm512_extracti32x4_epi32(t, 3));
+    /* per 128-bit lane: v0's and v1's halves, then pairs, summed */
+    __m512i x = _mm512_add_epi32(_mm512_unpacklo_epi64(v0, v1),
+                                 _mm512_unpackhi_epi64(v0, v1));
+    x = _mm512_add_epi32(x, _mm512_shuffle_epi32(x, 0xb1));
+    /* the two 128-bit lanes of each part */
+    x = _mm512_add_epi32(x, _mm512_shuffle_i64x2(x, x,
+                                                 _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm512_castsi512_si128(_mm512_permutexvar_epi32(
+        _mm512_setr_epi32(0, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+        x));
 }
 
 /* ---- Q4_K x Q8_K ------------------------------------------------------ */
@@ -143,13 +145,11 @@ KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
     const blk_q4_K *b[2] = { w, (const blk_q4_K *)((const uint8_t *)w + rb) };
     const uint64_t nb = n / QK_K;
     hc1_actq_view a[HC1_MAX_COLS];
-    float acc[2][HC1_MAX_COLS];
+    __m128 acc[HC1_MAX_COLS];       /* lanes 0, 1: the two rows */
 
     for (int c = 0; c < nc; c++) {
         a[c] = hc1_actq(x[c], GGML_Q8_K, n);
-        for (int r = 0; r < nr; r++) {
-            acc[r][c] = 0.0f;
-        }
+        acc[c] = _mm_setzero_ps();
     }
     for (uint64_t i = 0; i < nb; i++) {
         q4k_w wq[2];
@@ -157,12 +157,15 @@ KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
             q4k_prep(&b[r][i], &wq[r]);
         }
         KPF(pf, rb, nr, i * sizeof(b[0][0]), sizeof(b[0][0]));
+        const __m128 d = _mm_setr_ps(wq[0].d, nr > 1 ? wq[1].d : 0.0f, 0, 0);
+        const __m128 dmin = _mm_setr_ps(wq[0].dmin,
+                                        nr > 1 ? wq[1].dmin : 0.0f, 0, 0);
         for (int c = 0; c < nc; c++) {
             const int8_t *y = a[c].qs + QK_K * i;
             __m256i bs = _mm256_loadu_si256((const __m256i *)(a[c].bsum +
                                                               16 * i));
-            float ad = a[c].d[i];
-            __m512i s[2];
+            __m512i s[2], v[2] = { _mm512_setzero_si512(),
+                                   _mm512_setzero_si512() };
             for (int k = 0; k < 4; k++) {
                 __m512i yk = _mm512_loadu_si512(y + 64 * k);
                 for (int r = 0; r < nr; r++) {
@@ -178,17 +181,18 @@ KINL void dot2_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
                 __m512i t = _mm512_shuffle_i64x2(s[r],
                                                  _mm512_castsi256_si512(m),
                                                  _MM_SHUFFLE(1, 0, 3, 2));
-                __m512i v = _mm512_mask_add_epi32(t, 0x00ff, s[r], t);
-                int32_t sm[2];
-                kq_sum8x2(v, sm);
-                acc[r][c] = kq_step_q4_K(acc[r][c], wq[r].d, wq[r].dmin, ad,
-                                         sm[0], sm[1]);
+                v[r] = _mm512_mask_add_epi32(t, 0x00ff, s[r], t);
             }
+            __m128i sm = kq_sums2(v[0], v[1]);
+            acc[c] = kq_step_q4_K(acc[c], d, dmin, _mm_set1_ps(a[c].d[i]),
+                                  sm, _mm_unpackhi_epi64(sm, sm));
         }
     }
-    for (int r = 0; r < nr; r++) {
-        for (int c = 0; c < nc; c++) {
-            out[r * HC1_MAX_COLS + c] = acc[r][c];
+    for (int c = 0; c < nc; c++) {
+        float o[4];
+        _mm_storeu_ps(o, acc[c]);
+        for (int r = 0; r < nr; r++) {
+            out[r * HC1_MAX_COLS + c] = o[r];
         }
     }
 }
@@ -330,80 +334,98 @@ __m256i kq_cols(__m512i s)
     return _mm512_cvtepi64_epi32(s);
 }
 
-KINL void dotp_q4_K_row(uint64_t n, const blk_q4_K *b,
-                        const hc1_panel_view *p, const uint8_t *pf,
-                        float *out)
+/*
+ * Both rows in one pass, so each 64-byte chunk of the panel is loaded
+ * once for the two: a panel of a long row (45 KiB at 5632) does not
+ * stay in L1 between one row and the next.
+ */
+KINL void dotp_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
+                         const void *panel, float *out, const void *pf)
 {
+    const blk_q4_K *b[2] = { w, (const blk_q4_K *)((const uint8_t *)w + rb) };
+    const hc1_panel_view p = hc1_panel(panel, GGML_Q8_K, n);
     const uint64_t nb = n / QK_K;
     const __m512i m4 = _mm512_set1_epi8(0x0f);
-    __m256 acc = _mm256_setzero_ps();
+    __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
 
     for (uint64_t i = 0; i < nb; i++) {
         /* scales as int32 (vpdpwssd: the low word, the high word 0),
          * then the mins in both words (against a pair of 16-sums) */
-        int32_t sm[16] __attribute__((aligned(64)));
-        __m512i sm32 = _mm512_cvtepu16_epi32(q4k_sm16(b[i].scales));
-        _mm512_store_si512(sm, _mm512_mask_or_epi32(
-            sm32, 0xff00, sm32, _mm512_slli_epi32(sm32, 16)));
+        int32_t sm[2][16] __attribute__((aligned(64)));
+        for (int r = 0; r < nr; r++) {
+            __m512i sm32 = _mm512_cvtepu16_epi32(q4k_sm16(b[r][i].scales));
+            _mm512_store_si512(sm[r], _mm512_mask_or_epi32(
+                sm32, 0xff00, sm32, _mm512_slli_epi32(sm32, 16)));
+        }
         __asm__ volatile("" : : "m"(sm) : "memory");
-        KPF(pf, 0, 1, i * sizeof(blk_q4_K), sizeof(blk_q4_K));
-        const int8_t *a = p->qs + i * 2048;
-        /* four chains of vpdpwssd: one would wait on its own latency */
-        __m512i s[4] = { _mm512_setzero_si512(), _mm512_setzero_si512(),
-                         _mm512_setzero_si512(), _mm512_setzero_si512() };
+        KPF(pf, rb, nr, i * sizeof(blk_q4_K), sizeof(blk_q4_K));
+        const int8_t *a = p.qs + i * 2048;
+        /* two chains of vpdpwssd per row: one would wait on its latency */
+        __m512i s[2][2] = { { _mm512_setzero_si512(), _mm512_setzero_si512() },
+                            { _mm512_setzero_si512(),
+                              _mm512_setzero_si512() } };
 #pragma GCC unroll 8
         for (int sb = 0; sb < 8; sb++) {
-            __m512i v[2] = { _mm512_setzero_si512(), _mm512_setzero_si512() };
+            __m512i v[2][2] = { { _mm512_setzero_si512(),
+                                  _mm512_setzero_si512() },
+                                { _mm512_setzero_si512(),
+                                  _mm512_setzero_si512() } };
 #pragma GCC unroll 4
             for (int k = 0; k < 4; k++) {
-                /* elements 32 sb + 8 k: low or high nibbles of 8 bytes */
-                uint64_t raw;
-                memcpy(&raw, b[i].qs + 32 * (sb / 2) + 8 * k, 8);
-                __m512i wc = _mm512_set1_epi64((long long)raw);
-                if (sb & 1) {
-                    wc = _mm512_srli_epi64(wc, 4);
+                __m512i y = _mm512_load_si512(a + 64 * (4 * sb + k));
+                for (int r = 0; r < nr; r++) {
+                    /* elements 32 sb + 8 k: low or high nibbles of 8
+                     * bytes, broadcast by the load */
+                    uint64_t raw;
+                    memcpy(&raw, b[r][i].qs + 32 * (sb / 2) + 8 * k, 8);
+                    __m512i wc = _mm512_set1_epi64((long long)raw);
+                    if (sb & 1) {
+                        wc = _mm512_srli_epi64(wc, 4);
+                    }
+                    wc = _mm512_and_si512(wc, m4);
+                    v[r][k & 1] = _mm512_dpbusd_epi32(v[r][k & 1], wc, y);
                 }
-                wc = _mm512_and_si512(wc, m4);
-                v[k & 1] = _mm512_dpbusd_epi32(
-                    v[k & 1], wc, _mm512_load_si512(a + 64 * (4 * sb + k)));
             }
-            /* |lane| <= 16 * 15 * 127: an int16, sign-extended */
-            s[sb & 3] = _mm512_dpwssd_epi32(s[sb & 3],
-                                            _mm512_add_epi32(v[0], v[1]),
-                                            _mm512_set1_epi32(sm[sb]));
+            for (int r = 0; r < nr; r++) {
+                /* |lane| <= 16 * 15 * 127: an int16, sign-extended */
+                s[r][sb & 1] = _mm512_dpwssd_epi32(
+                    s[r][sb & 1], _mm512_add_epi32(v[r][0], v[r][1]),
+                    _mm512_set1_epi32(sm[r][sb]));
+            }
         }
         /* mins: min_sb x (the two 16-sums of sub-block sb) per column */
-        const __m256i *bs = (const __m256i *)(p->bs + i * 8 * 16);
-        __m256i m[2] = { _mm256_setzero_si256(), _mm256_setzero_si256() };
-        for (int sb = 0; sb < 8; sb++) {
-            m[sb & 1] = _mm256_dpwssd_epi32(m[sb & 1],
-                                            _mm256_load_si256(bs + sb),
-                                            _mm256_set1_epi32(sm[8 + sb]));
+        const __m256i *bs = (const __m256i *)(p.bs + i * 8 * 16);
+        __m256 ad = _mm256_load_ps(p.d + i * HC1_MAX_COLS);
+        for (int r = 0; r < nr; r++) {
+            __m256i m[2] = { _mm256_setzero_si256(), _mm256_setzero_si256() };
+            for (int sb = 0; sb < 8; sb++) {
+                m[sb & 1] = _mm256_dpwssd_epi32(
+                    m[sb & 1], _mm256_load_si256(bs + sb),
+                    _mm256_set1_epi32(sm[r][8 + sb]));
+            }
+            __m256i st = kq_cols(_mm512_add_epi32(s[r][0], s[r][1]));
+            acc[r] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(
+                                         _cvtsh_ss(b[r][i].d)), ad),
+                                     _mm256_cvtepi32_ps(st), acc[r]);
+            acc[r] = _mm256_fnmadd_ps(_mm256_mul_ps(_mm256_set1_ps(
+                                          _cvtsh_ss(b[r][i].dmin)), ad),
+                                      _mm256_cvtepi32_ps(_mm256_add_epi32(
+                                          m[0], m[1])), acc[r]);
         }
-        __m256 ad = _mm256_load_ps(p->d + i * HC1_MAX_COLS);
-        acc = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(
-                                  _cvtsh_ss(b[i].d)), ad),
-                              _mm256_cvtepi32_ps(kq_cols(_mm512_add_epi32(
-                                  _mm512_add_epi32(s[0], s[1]),
-                                  _mm512_add_epi32(s[2], s[3])))), acc);
-        acc = _mm256_fnmadd_ps(_mm256_mul_ps(_mm256_set1_ps(
-                                   _cvtsh_ss(b[i].dmin)), ad),
-                               _mm256_cvtepi32_ps(_mm256_add_epi32(m[0],
-                                                                   m[1])),
-                               acc);
     }
-    _mm256_storeu_ps(out, acc);
+    for (int r = 0; r < nr; r++) {
+        _mm256_storeu_ps(out + r * HC1_MAX_COLS, acc[r]);
+    }
 }
 
 __attribute__((target(T512)))
 void hc1_dotp_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
                      const void *panel, float *out, const void *pf)
 {
-    const hc1_panel_view p = hc1_panel(panel, GGML_Q8_K, n);
-    for (int r = 0; r < nr; r++) {
-        dotp_q4_K_row(n, (const blk_q4_K *)((const uint8_t *)w + r * rb), &p,
-                      pf ? (const uint8_t *)pf + r * rb : NULL,
-                      out + r * HC1_MAX_COLS);
+    if (nr == 2) {
+        dotp_q4_K_body(n, w, rb, 2, panel, out, pf);
+    } else {
+        dotp_q4_K_body(n, w, rb, 1, panel, out, pf);
     }
 }
 
