@@ -382,68 +382,6 @@ static Z2_DISPATCH(dot2_f32_z, dot2_f32_z_body)
 static Z2_DISPATCH(dot2_f16_z, dot2_f16_z_body)
 static Z2_DISPATCH(dot2_bf16_z, dot2_bf16_z_body)
 
-/* Q8_0 weights: two blocks per step. */
-KINL void dot2_q8_0_body(uint64_t n, const void *w, size_t rb, const int nr,
-                         const void *const *x, const int nc, float *out,
-                         const void *pf)
-{
-    const blk_q8_0 *b[2] = { w, (const blk_q8_0 *)((const uint8_t *)w + rb) };
-    const uint64_t nb = n / 32;
-    hc1_actq_view a[HC1_MAX_COLS];
-    __m512 acc[2][HC1_MAX_COLS];
-    uint64_t i = 0;
-
-    for (int c = 0; c < nc; c++) {
-        a[c] = hc1_actq(x[c], GGML_Q8_0, n);
-        for (int r = 0; r < nr; r++) {
-            acc[r][c] = _mm512_setzero_ps();
-        }
-    }
-    for (; i + 2 <= nb; i += 2) {
-        __m512i aq[2];
-        KPF(pf, rb, nr, i * sizeof(blk_q8_0), 2 * sizeof(blk_q8_0));
-        __mmask64 neg[2];
-        __m512 dw2[2];
-        for (int r = 0; r < nr; r++) {
-            __m512i q = _mm512_inserti64x4(
-                _mm512_castsi256_si512(
-                    _mm256_loadu_si256((const __m256i *)b[r][i].qs)),
-                _mm256_loadu_si256((const __m256i *)b[r][i + 1].qs), 1);
-            aq[r] = _mm512_abs_epi8(q);
-            neg[r] = _mm512_movepi8_mask(q);
-            dw2[r] = _mm512_insertf32x8(
-                _mm512_set1_ps(_cvtsh_ss(b[r][i].d)),
-                _mm256_set1_ps(_cvtsh_ss(b[r][i + 1].d)), 1);
-        }
-        for (int c = 0; c < nc; c++) {
-            __m512i y = _mm512_loadu_si512(a[c].qs + 32 * i);
-            __m512 dx = _mm512_loadu_ps(a[c].dx + 8 * i);
-            for (int r = 0; r < nr; r++) {
-                __m512i sy = _mm512_mask_sub_epi8(y, neg[r],
-                                                  _mm512_setzero_si512(), y);
-                __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(),
-                                                aq[r], sy);
-                acc[r][c] = _mm512_fmadd_ps(_mm512_mul_ps(dw2[r], dx),
-                                            _mm512_cvtepi32_ps(p), acc[r][c]);
-            }
-        }
-    }
-    for (int r = 0; r < nr; r++) {
-        for (int c = 0; c < nc; c++) {
-            float s = _mm512_reduce_add_ps(acc[r][c]);
-            for (uint64_t j = i; j < nb; j++) {
-                int t = 0;
-                for (int l = 0; l < 32; l++) {
-                    t += b[r][j].qs[l] * a[c].qs[32 * j + l];
-                }
-                s += _cvtsh_ss(b[r][j].d) * a[c].d[j] * (float)t;
-            }
-            out[r * HC1_MAX_COLS + c] = s;
-        }
-    }
-}
-
-static Z2_DISPATCH(dot2_q8_0_z, dot2_q8_0_body)
 
 /*
  * BF16 weights with vdpbf16ps (HC1_ISA_AVX512_BF16): 32 weights per
@@ -527,7 +465,7 @@ hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
     case GGML_BF16:
         return isa >= HC1_ISA_AVX512_BF16 ? dot2_bf16_dp : dot2_bf16_z;
     case GGML_Q8_0:
-        return dot2_q8_0_z;
+        return hc1_dot2_q8_0_z;
     case GGML_Q4_0:
         return hc1_dot2_q4_0_z;
     case GGML_Q4_K:
@@ -545,6 +483,8 @@ hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
         return NULL;
     }
     switch (wtype) {
+    case GGML_Q8_0:
+        return hc1_dotp_q8_0_z;
     case GGML_Q4_0:
         return hc1_dotp_q4_0_z;
     case GGML_Q4_K:

@@ -72,11 +72,16 @@ void NAME(uint64_t n, const void *w, size_t rb, int nr,                     \
         }                                                                   \
     } while (0)
 
-/* kernels_x86_q4_0.c: Q4_0 weights, two rows and panel */
+/* kernels_x86_block32.c: Q4_0 and Q8_0 weights, two rows and panel */
 void hc1_dot2_q4_0_z(uint64_t n, const void *w, size_t rb, int nr,
                      const void *const *x, int nc, float *out,
                      const void *pf);
 void hc1_dotp_q4_0_z(uint64_t n, const void *w, size_t rb, int nr,
+                     const void *panel, float *out, const void *pf);
+void hc1_dot2_q8_0_z(uint64_t n, const void *w, size_t rb, int nr,
+                     const void *const *x, int nc, float *out,
+                     const void *pf);
+void hc1_dotp_q8_0_z(uint64_t n, const void *w, size_t rb, int nr,
                      const void *panel, float *out, const void *pf);
 
 /* kernels_x86_kquant.c: Q4_K and Q6_K weights, two rows */
