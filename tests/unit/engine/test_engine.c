@@ -1014,11 +1014,13 @@ int main(void)
     test_invariance(GGML_F16);
     test_invariance(GGML_BF16);
     test_invariance(GGML_Q8_0);
+    test_invariance(GGML_Q4_0);
     test_invariance(GGML_Q4_K);
     test_invariance(GGML_Q6_K);
     test_sampling();
     test_lora();
     test_chunked_prefill(GGML_Q8_0);
+    test_chunked_prefill(GGML_Q4_0);
     test_chunked_prefill(GGML_BF16);
     test_chunked_prefill(GGML_Q4_K);
     test_kv_and_isa();

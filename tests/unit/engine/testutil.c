@@ -255,6 +255,32 @@ static void tm_add(tm_tensor *t, int *n, const char *name, uint64_t ne0,
  * with sc, q, m uniform has rms near 255 d (dmin = 7.5 d keeps the mean
  * near 0); Q6_K d * sc * (q - 32) has rms near 1370 d.
  */
+/* Q4_0 as ggml's reference quantiser: d = signed max / -8, nibbles
+ * rounded from x / d + 8.5 and clamped to 15. */
+static void tm_q4_0_row(const float *x, blk_q4_0 *y, uint64_t n)
+{
+    for (uint64_t i = 0; i < n / 32; i++) {
+        const float *v = x + 32 * i;
+        float amax = 0.0f, max = 0.0f;
+        for (int j = 0; j < 32; j++) {
+            if (fabsf(v[j]) > amax) {
+                amax = fabsf(v[j]);
+                max = v[j];
+            }
+        }
+        float d = max / -8.0f;
+        float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[i].d = hc1_f32_to_f16(d);
+        for (int j = 0; j < 16; j++) {
+            int lo = (int)(v[j] * id + 8.5f);
+            int hi = (int)(v[j + 16] * id + 8.5f);
+            lo = lo > 15 ? 15 : lo;
+            hi = hi > 15 ? 15 : hi;
+            y[i].qs[j] = (uint8_t)(lo | hi << 4);
+        }
+    }
+}
+
 static void tm_kquant_row(uint32_t type, void *q, uint64_t n, float std,
                           uint64_t *s)
 {
@@ -418,6 +444,9 @@ void *tmodel_build(const tmodel_opts *o, size_t *len, tmodel_layout *lay)
                 break;
             case GGML_Q8_0:
                 hc1_quant_row_q8_0(row, (blk_q8_0 *)q, n0);
+                break;
+            case GGML_Q4_0:
+                tm_q4_0_row(row, (blk_q4_0 *)q, n0);
                 break;
             case GGML_BF16:
                 for (uint64_t k = 0; k < n0; k++) {
