@@ -8,14 +8,14 @@
  *   I_b = sum_k w_k * a_k                   exact in int32 (Q4_0: the
  *                                           nibbles minus 8)
  *   t_b = (float)I_b * d_b                  d_b the activation scale
- *   acc[b % 16] = fma(dw_b, t_b, acc[b % 16])  dw_b the weight scale,
+ *   acc[b % 8] = fma(dw_b, t_b, acc[b % 8])  dw_b the weight scale,
  *                                           blocks in order
- *   result = the sum of acc[0..15] as a tree: j + j+8, then j + j+4,
- *            then j + j+2, then j + j+1
+ *   result = the sum of acc[0..7] as a tree: j + j+4, then j + j+2,
+ *            then j + j+1
  *
- * Sixteen accumulators, so that the two-row kernel adds 16 blocks in
- * one vector multiply-add and the panel kernel's chains of them are
- * short.
+ * Eight accumulators: the two-row kernel adds 8 blocks in one vector
+ * multiply-add, and the panel kernel keeps both rows' accumulators in
+ * registers with chains of them short enough.
  *
  * vpdpbusd multiplies unsigned by signed bytes. Q4_0 nibbles are used
  * unsigned (0..15) and the offset of 8 is taken off with the
@@ -96,14 +96,12 @@ __m512i block_sums16(const __m512i *p)
                           15), s);
 }
 
-/* The canonical sum of 16 class accumulators (see the top of the file). */
+/* The canonical sum of 8 class accumulators (see the top of the file). */
 static inline __attribute__((always_inline, target(T512)))
-float sum_classes16(__m512 acc)
+float sum_classes8(__m256 acc)
 {
-    __m256 v8 = _mm256_add_ps(_mm512_castps512_ps256(acc),
-                              _mm512_extractf32x8_ps(acc, 1));
-    __m128 v4 = _mm_add_ps(_mm256_castps256_ps128(v8),
-                           _mm256_extractf128_ps(v8, 1));
+    __m128 v4 = _mm_add_ps(_mm256_castps256_ps128(acc),
+                           _mm256_extractf128_ps(acc, 1));
     __m128 v2 = _mm_add_ps(v4, _mm_movehl_ps(v4, v4));
     return _mm_cvtss_f32(_mm_add_ss(v2, _mm_movehdup_ps(v2)));
 }
@@ -145,7 +143,7 @@ __m512i q8_0_abs2(const blk_q8_0 *b, uint64_t i, bool two, __mmask64 *neg)
  */
 KINL void dot2_b32_group(const bool q8, const bool full, const uint8_t **b,
                          size_t rb, const int nr, const hc1_actq_view *a,
-                         const int nc, uint64_t g, int ng, __m512 (*acc)[8],
+                         const int nc, uint64_t g, int ng, __m256 (*acc)[8],
                          const void *pf)
 {
     const int np = full ? 8 : (ng + 1) / 2;
@@ -208,10 +206,18 @@ KINL void dot2_b32_group(const bool q8, const bool full, const uint8_t **b,
             }
             __m512i s = _mm512_sub_epi32(block_sums16(p), o8);
             __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(s), d);
-            /* blocks past the end leave their classes untouched */
-            acc[r][c] = full ? _mm512_fmadd_ps(dw[r], t, acc[r][c])
-                             : _mm512_mask3_fmadd_ps(dw[r], t, acc[r][c],
-                                                     gm);
+            /* blocks g..g+7, then g+8..g+15 (the same classes); blocks
+             * past the end leave their classes untouched */
+            for (int h = 0; h < 2; h++) {
+                __m256 dwh = h ? _mm512_extractf32x8_ps(dw[r], 1)
+                               : _mm512_castps512_ps256(dw[r]);
+                __m256 th = h ? _mm512_extractf32x8_ps(t, 1)
+                              : _mm512_castps512_ps256(t);
+                acc[r][c] = full ? _mm256_fmadd_ps(dwh, th, acc[r][c])
+                                 : _mm256_mask3_fmadd_ps(
+                                       dwh, th, acc[r][c],
+                                       (__mmask8)(gm >> (8 * h)));
+            }
         }
     }
 }
@@ -223,13 +229,13 @@ KINL void dot2_b32_body(const bool q8, uint64_t n, const void *w, size_t rb,
     const uint8_t *b[2] = { w, (const uint8_t *)w + rb };
     const uint64_t nb = n / 32;
     hc1_actq_view a[HC1_MAX_COLS];
-    __m512 acc[2][HC1_MAX_COLS];
+    __m256 acc[2][HC1_MAX_COLS];
     uint64_t g = 0;
 
     for (int c = 0; c < nc; c++) {
         a[c] = hc1_actq(x[c], GGML_Q8_0, n);
         for (int r = 0; r < nr; r++) {
-            acc[r][c] = _mm512_setzero_ps();
+            acc[r][c] = _mm256_setzero_ps();
         }
     }
     for (; g + 16 <= nb; g += 16) {
@@ -241,7 +247,7 @@ KINL void dot2_b32_body(const bool q8, uint64_t n, const void *w, size_t rb,
     }
     for (int r = 0; r < nr; r++) {
         for (int c = 0; c < nc; c++) {
-            out[r * HC1_MAX_COLS + c] = sum_classes16(acc[r][c]);
+            out[r * HC1_MAX_COLS + c] = sum_classes8(acc[r][c]);
         }
     }
 }
@@ -255,114 +261,128 @@ Z2_DISPATCH(hc1_dot2_q4_0_z, DOT2_Q4_0)
 Z2_DISPATCH(hc1_dot2_q8_0_z, DOT2_Q8_0)
 
 /*
- * One block pair (i, i+1) of one row in the panel kernel, or block i
- * alone when @two is false (an odd number of blocks), into @acc:
- * lane 2c is column c's class i % 16, lane 2c + 1 its class i % 16 + 1.
- * The weights are unpacked once; each 8-byte chunk is broadcast to the
- * columns' 64-bit lanes and run against the panel's chunk. @dw16: the
- * row's weight scales of the 16 blocks from i - i % 16, as 8 pairs.
+ * One block pair (i, i+1) of the panel kernel, or block i alone when
+ * @two is false (an odd number of blocks), for each row r into
+ * *acc[r]: lane 2c is column c's class i % 8, lane 2c + 1 its class
+ * i % 8 + 1. Each 8-byte chunk of weights is broadcast to the columns'
+ * 64-bit lanes and runs against the panel's chunk, loaded once for both
+ * rows. @dw16: each row's weight scales of the 16 blocks from i - i %
+ * 16, as 8 pairs.
  */
-KINL __m512 dotp_b32_pair(const bool q8, const uint8_t *b,
-                          const hc1_panel_view *p, uint64_t i, bool two,
-                          const double *dw16, __m512 acc)
+KINL void dotp_b32_pair(const bool q8, const uint8_t *const *b, const int nr,
+                        const hc1_panel_view *p, uint64_t i, bool two,
+                        double (*dw16)[8], __m512 *const *acc)
 {
     const __mmask16 lm = two ? 0xffff : 0x5555;
     const __m512i m4 = _mm512_set1_epi8(0x0f);
     const __m512i top = _mm512_set1_epi8((char)0x80);
     const int8_t *a = p->qs + 256 * i;
-    /* two chains per block: a chain of four would wait on its latency */
-    __m512i v[2][2] = { { _mm512_setzero_si512(), _mm512_setzero_si512() },
-                        { _mm512_setzero_si512(), _mm512_setzero_si512() } };
+    /* per row and block, two chains: one of four would wait on latency */
+    __m512i v[2][2][2];
 
-    for (int h = 0; h < (two ? 2 : 1); h++) {
-        /* the block's quants, after its f16 scale */
-        const uint8_t *qs = b + (i + h) * B32_BYTES(q8) + 2;
-        for (int s = 0; s < 4; s++) {
-            /*
-             * Chunk s, broadcast by the load itself (no shuffle). Q8_0:
-             * bytes 8s..8s+7 plus 128. Q4_0: the low nibbles (s < 2)
-             * or high nibbles of bytes 8 (s & 1) .. +7.
-             */
-            uint64_t raw;
-            memcpy(&raw, qs + 8 * (q8 ? s : s & 1), 8);
-            __m512i wc = _mm512_set1_epi64((long long)raw);
-            if (q8) {
-                wc = _mm512_xor_si512(wc, top);
-            } else {
-                if (s >= 2) {
-                    wc = _mm512_srli_epi64(wc, 4);
-                }
-                wc = _mm512_and_si512(wc, m4);
-            }
-            v[h][s & 1] = _mm512_dpbusd_epi32(
-                v[h][s & 1], wc, _mm512_load_si512(a + 256 * h + 64 * s));
+    for (int r = 0; r < nr; r++) {
+        for (int h = 0; h < 2; h++) {
+            v[r][h][0] = v[r][h][1] = _mm512_setzero_si512();
         }
     }
-    __m512i v0 = _mm512_add_epi32(v[0][0], v[0][1]);
-    __m512i v1 = _mm512_add_epi32(v[1][0], v[1][1]);
-    /*
-     * Each column's two lanes summed, block i's into the even lane and
-     * block i+1's into the odd one: lane 2c + h is (column c, block
-     * i + h), the panel's order of o8 and d. Shifts and a blend, no
-     * cross-lane shuffle.
-     */
-    __m512i sum = _mm512_mask_blend_epi32(
-        0xaaaa, _mm512_add_epi32(v0, _mm512_srli_epi64(v0, 32)),
-        _mm512_add_epi32(v1, _mm512_slli_epi64(v1, 32)));
+    for (int h = 0; h < (two ? 2 : 1); h++) {
+        for (int s = 0; s < 4; s++) {
+            __m512i y = _mm512_load_si512(a + 256 * h + 64 * s);
+            for (int r = 0; r < nr; r++) {
+                /*
+                 * Chunk s, broadcast by the load itself (no shuffle).
+                 * Q8_0: bytes 8s..8s+7 plus 128. Q4_0: the low nibbles
+                 * (s < 2) or high nibbles of bytes 8 (s & 1) .. +7, after
+                 * the block's f16 scale.
+                 */
+                const uint8_t *qs = b[r] + (i + h) * B32_BYTES(q8) + 2;
+                uint64_t raw;
+                memcpy(&raw, qs + 8 * (q8 ? s : s & 1), 8);
+                __m512i wc = _mm512_set1_epi64((long long)raw);
+                if (q8) {
+                    wc = _mm512_xor_si512(wc, top);
+                } else {
+                    if (s >= 2) {
+                        wc = _mm512_srli_epi64(wc, 4);
+                    }
+                    wc = _mm512_and_si512(wc, m4);
+                }
+                v[r][h][s & 1] = _mm512_dpbusd_epi32(v[r][h][s & 1], wc, y);
+            }
+        }
+    }
     /* the offset: 8 (Q4_0) or 128 (Q8_0) times the block sums */
     __m512i o8 = _mm512_maskz_loadu_epi32(lm, p->o8 + 8 * i);
-    sum = _mm512_sub_epi32(sum, q8 ? _mm512_slli_epi32(o8, 4) : o8);
-    __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(sum),
-                             _mm512_maskz_loadu_ps(lm, p->d + 8 * i));
-    __m512 dw = _mm512_castpd_ps(_mm512_set1_pd(dw16[(i & 15) / 2]));
-    return _mm512_mask3_fmadd_ps(dw, t, acc, lm);
+    o8 = q8 ? _mm512_slli_epi32(o8, 4) : o8;
+    __m512 d = _mm512_maskz_loadu_ps(lm, p->d + 8 * i);
+    for (int r = 0; r < nr; r++) {
+        __m512i v0 = _mm512_add_epi32(v[r][0][0], v[r][0][1]);
+        __m512i v1 = _mm512_add_epi32(v[r][1][0], v[r][1][1]);
+        /*
+         * Each column's two lanes summed, block i's into the even lane
+         * and block i+1's into the odd one: lane 2c + h is (column c,
+         * block i + h), the panel's order of o8 and d. Shifts and a
+         * blend, no cross-lane shuffle.
+         */
+        __m512i sum = _mm512_mask_blend_epi32(
+            0xaaaa, _mm512_add_epi32(v0, _mm512_srli_epi64(v0, 32)),
+            _mm512_add_epi32(v1, _mm512_slli_epi64(v1, 32)));
+        __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(sum, o8)),
+                                 d);
+        __m512 dw = _mm512_castpd_ps(_mm512_set1_pd(dw16[r][(i & 15) / 2]));
+        *acc[r] = _mm512_mask3_fmadd_ps(dw, t, *acc[r], lm);
+    }
 }
 
 /*
- * One row against the panel: full groups of 16 blocks with the eight
- * accumulators in registers, then the last partial group. A second row
- * reads the same panel again, from L1 or L2.
+ * Both rows against the panel in one pass (each chunk of the panel
+ * loaded once for the two), their accumulators in registers: full
+ * groups of 16 blocks, then the last partial group.
  */
-KINL void dotp_b32_row(const bool q8, uint64_t n, const uint8_t *b,
-                       const hc1_panel_view *p, const uint8_t *pf, float *out)
+KINL void dotp_b32_body(const bool q8, uint64_t n, const void *w, size_t rb,
+                        const int nr, const void *panel, float *out,
+                        const void *pf)
 {
+    const uint8_t *b[2] = { w, (const uint8_t *)w + rb };
+    const hc1_panel_view p = hc1_panel(panel, GGML_Q8_0, n);
     const uint64_t nb = n / 32;
-    /* acc[m]: lanes 2c and 2c + 1 are column c's classes 2m and 2m + 1 */
-    __m512 acc[8];
-    double dw16[8] __attribute__((aligned(64)));
-    uint64_t g = 0;
+    /* acc[r][m]: lanes 2c, 2c + 1 are column c's classes 2m, 2m + 1 */
+    __m512 acc[2][4];
+    double dw16[2][8] __attribute__((aligned(64)));
 
-    for (int m = 0; m < 8; m++) {
-        acc[m] = _mm512_setzero_ps();
-    }
-    for (; g + 16 <= nb; g += 16) {
-        _mm512_store_ps((float *)dw16, b32_scales16(b, q8, g, 16));
-        KPF(pf, 0, 1, g * B32_BYTES(q8), 16 * B32_BYTES(q8));
-        for (int m = 0; m < 8; m++) {
-            acc[m] = dotp_b32_pair(q8, b, p, g + 2 * m, true, dw16, acc[m]);
+    for (int r = 0; r < nr; r++) {
+        for (int m = 0; m < 4; m++) {
+            acc[r][m] = _mm512_setzero_ps();
         }
     }
-    if (g < nb) {
-        const int ng = (int)(nb - g);
-        _mm512_store_ps((float *)dw16, b32_scales16(b, q8, g, ng));
-        for (int m = 0; 2 * m < ng; m++) {
-            acc[m] = dotp_b32_pair(q8, b, p, g + 2 * m, 2 * m + 1 < ng,
-                                   dw16, acc[m]);
+    for (uint64_t g = 0; g < nb; g += 16) {
+        const int ng = nb - g < 16 ? (int)(nb - g) : 16;
+        for (int r = 0; r < nr; r++) {
+            _mm512_store_ps((float *)dw16[r], b32_scales16(b[r], q8, g, ng));
+        }
+        KPF(pf, rb, nr, g * B32_BYTES(q8), ng * B32_BYTES(q8));
+        if (ng == 16) {
+            for (int m = 0; m < 8; m++) {
+                __m512 *ac[2] = { &acc[0][m & 3], &acc[1][m & 3] };
+                dotp_b32_pair(q8, b, nr, &p, g + 2 * m, true, dw16, ac);
+            }
+        } else {
+            for (int m = 0; 2 * m < ng; m++) {
+                __m512 *ac[2] = { &acc[0][m & 3], &acc[1][m & 3] };
+                dotp_b32_pair(q8, b, nr, &p, g + 2 * m, 2 * m + 1 < ng, dw16,
+                              ac);
+            }
         }
     }
-    /* the tree of sum_classes16: classes j, j + 8 are m, m + 4 */
-    __m512 s[4], t[2], u;
-    for (int m = 0; m < 4; m++) {
-        s[m] = _mm512_add_ps(acc[m], acc[m + 4]);
+    for (int r = 0; r < nr; r++) {
+        /* the tree of sum_classes8: classes j, j + 4 are m, m + 2 */
+        __m512 u = _mm512_add_ps(_mm512_add_ps(acc[r][0], acc[r][2]),
+                                 _mm512_add_ps(acc[r][1], acc[r][3]));
+        /* classes j + j+1 into the even lanes, then one per column */
+        u = _mm512_add_ps(u, _mm512_movehdup_ps(u));
+        _mm256_storeu_si256((__m256i *)(out + r * HC1_MAX_COLS),
+                            _mm512_cvtepi64_epi32(_mm512_castps_si512(u)));
     }
-    for (int m = 0; m < 2; m++) {
-        t[m] = _mm512_add_ps(s[m], s[m + 2]);
-    }
-    u = _mm512_add_ps(t[0], t[1]);
-    /* classes j + j+1 into the even lanes, then one per column */
-    u = _mm512_add_ps(u, _mm512_movehdup_ps(u));
-    _mm256_storeu_si256((__m256i *)out,
-                        _mm512_cvtepi64_epi32(_mm512_castps_si512(u)));
 }
 
 #define DOTP_B32(NAME, Q8)                                                  \
@@ -370,11 +390,10 @@ __attribute__((target(T512)))                                               \
 void NAME(uint64_t n, const void *w, size_t rb, int nr, const void *panel,  \
           float *out, const void *pf)                                       \
 {                                                                           \
-    const hc1_panel_view p = hc1_panel(panel, GGML_Q8_0, n);                \
-    for (int r = 0; r < nr; r++) {                                          \
-        dotp_b32_row(Q8, n, (const uint8_t *)w + r * rb, &p,                \
-                     pf ? (const uint8_t *)pf + r * rb : NULL,              \
-                     out + r * HC1_MAX_COLS);                               \
+    if (nr == 2) {                                                          \
+        dotp_b32_body(Q8, n, w, rb, 2, panel, out, pf);                     \
+    } else {                                                                \
+        dotp_b32_body(Q8, n, w, rb, 1, panel, out, pf);                     \
     }                                                                       \
 }
 
