@@ -139,9 +139,12 @@ void hc1_dot_q4_K_ref(uint64_t n, const void *w, const void *const *x,
                 sumi += sc * s;
                 summ += mn * (bs[2 * j] + bs[2 * j + 1]);
             }
+            /* the SIMD kernels' steps (kernels_x86_kquant.c), so every
+             * level gives Q4_K the same bits */
             float d = f16_to_f32(b[i].d) * a.d[i];
             float dm = f16_to_f32(b[i].dmin) * a.d[i];
-            acc += d * (float)sumi - dm * (float)summ;
+            acc = fmaf(d, (float)sumi, acc);
+            acc = fmaf(-dm, (float)summ, acc);
         }
         out[c] = acc;
     }
