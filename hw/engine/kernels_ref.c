@@ -192,7 +192,8 @@ void hc1_dot_q6_K_ref(uint64_t n, const void *w, const void *const *x,
                     sumi += sc[(g & 1) + 2 * quarter] * s;
                 }
             }
-            acc += f16_to_f32(b[i].d) * a.d[i] * (float)sumi;
+            /* the AVX-512 kernel's step (kernels_x86_kquant.c) */
+            acc = fmaf(f16_to_f32(b[i].d) * a.d[i], (float)sumi, acc);
         }
         out[c] = acc;
     }

@@ -11,7 +11,8 @@
  * vpdpwssd against the sub-block scales (i16 pairs times the scale,
  * summed into i32 lanes), which multiplies by the scale and reduces in
  * one instruction. A block's integer sum stays below 2^31 (256 * 63 *
- * 127 * 128 for Q6_K) and is converted to float once per block.
+ * 127 * 128 for Q6_K) and is converted to float once per block and
+ * (row, column), with the same steps in every kernel and level.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -254,6 +255,48 @@ void q6k_prep(const blk_q6_K *b, q6k_w *o)
     o->d = _cvtsh_ss(b->d);
 }
 
+/*
+ * Exact sums of the 16 lanes of each of s[r][c] (zero vectors where
+ * r >= nr or c >= nc), as lane 8r + c of the result: a tree of
+ * unpacks (columns in pairs, then fours), then 128-bit lane shuffles
+ * (the two halves of a row, then the two rows). 45 operations for 16
+ * sums, and at most a few vectors live at a time.
+ */
+static inline __attribute__((always_inline, target(T512)))
+__m512i kq_sum16x16(__m512i (*s)[HC1_MAX_COLS])
+{
+    __m512i x[2];
+    for (int r = 0; r < 2; r++) {
+        __m512i t2[2];
+        for (int q = 0; q < 2; q++) {
+            __m512i t1[2];
+            for (int k = 0; k < 2; k++) {
+                __m512i a = s[r][4 * q + 2 * k], b = s[r][4 * q + 2 * k + 1];
+                t1[k] = _mm512_add_epi32(_mm512_unpacklo_epi32(a, b),
+                                         _mm512_unpackhi_epi32(a, b));
+            }
+            /* per 128-bit lane: columns 4q..4q+3, a quarter each */
+            t2[q] = _mm512_add_epi32(_mm512_unpacklo_epi64(t1[0], t1[1]),
+                                     _mm512_unpackhi_epi64(t1[0], t1[1]));
+        }
+        /* 128-bit lanes: columns 0-3 (halves), columns 4-7 (halves) */
+        x[r] = _mm512_add_epi32(
+            _mm512_shuffle_i64x2(t2[0], t2[1], _MM_SHUFFLE(2, 0, 2, 0)),
+            _mm512_shuffle_i64x2(t2[0], t2[1], _MM_SHUFFLE(3, 1, 3, 1)));
+    }
+    return _mm512_add_epi32(
+        _mm512_shuffle_i64x2(x[0], x[1], _MM_SHUFFLE(2, 0, 2, 0)),
+        _mm512_shuffle_i64x2(x[0], x[1], _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+/*
+ * Q6_K: per super-block, the exact integer sum S (scales applied, the
+ * offset of 32 taken off) of each (row, column), then one accumulator
+ * per (row, column): acc = fma(d * ad, S, acc), super-blocks in order.
+ * One column (decode) reduces its two rows' sums in one small vector;
+ * more columns go through kq_sum16x16, so all 16 accumulators share one
+ * register.
+ */
 KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
                          const void *const *x, const int nc, float *out,
                          const void *pf)
@@ -261,49 +304,84 @@ KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
     const blk_q6_K *b[2] = { w, (const blk_q6_K *)((const uint8_t *)w + rb) };
     const uint64_t nb = n / QK_K;
     hc1_actq_view a[HC1_MAX_COLS];
-    __m512 acc[2][HC1_MAX_COLS];
+    /* lane 8r + c: row r, column c (one column: lanes 0 and 1 of acc1) */
+    __m512 acc = _mm512_setzero_ps();
+    __m128 acc1 = _mm_setzero_ps();
 
     for (int c = 0; c < nc; c++) {
         a[c] = hc1_actq(x[c], GGML_Q8_K, n);
-        for (int r = 0; r < nr; r++) {
-            acc[r][c] = _mm512_setzero_ps();
-        }
     }
     for (uint64_t i = 0; i < nb; i++) {
         q6k_w wq[2];
+        __m512i sv[2][HC1_MAX_COLS];
         for (int r = 0; r < nr; r++) {
             q6k_prep(&b[r][i], &wq[r]);
         }
         KPF(pf, rb, nr, i * sizeof(b[0][0]), sizeof(b[0][0]));
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            for (int r = 0; r < 2; r++) {
+                sv[r][c] = _mm512_setzero_si512();
+            }
+        }
         for (int c = 0; c < nc; c++) {
             const int8_t *y = a[c].qs + QK_K * i;
             __m256i bs = _mm256_loadu_si256((const __m256i *)(a[c].bsum +
                                                               16 * i));
-            __m512 ad = _mm512_set1_ps(a[c].d[i]);
-            __m512i s[2];
             for (int r = 0; r < nr; r++) {
                 /* the offset first: -32 * sum of scale x 16-sum */
-                s[r] = _mm512_zextsi256_si512(_mm256_madd_epi16(wq[r].nsc,
-                                                                 bs));
+                sv[r][c] = _mm512_zextsi256_si512(
+                    _mm256_madd_epi16(wq[r].nsc, bs));
             }
             for (int k = 0; k < 4; k++) {
                 __m512i yk = _mm512_loadu_si512(y + 64 * k);
                 for (int r = 0; r < nr; r++) {
                     __m512i p = _mm512_maddubs_epi16(wq[r].q[k], yk);
-                    s[r] = _mm512_dpwssd_epi32(s[r], p, wq[r].scv[k]);
+                    sv[r][c] = _mm512_dpwssd_epi32(sv[r][c], p, wq[r].scv[k]);
                 }
             }
-            for (int r = 0; r < nr; r++) {
-                acc[r][c] = _mm512_fmadd_ps(_mm512_mul_ps(
-                                                _mm512_set1_ps(wq[r].d), ad),
-                                            _mm512_cvtepi32_ps(s[r]),
-                                            acc[r][c]);
+        }
+        if (nc == 1) {
+            /* [S0, S1]: each row's 16 lanes summed, both at once */
+            __m512i t = _mm512_add_epi32(
+                _mm512_unpacklo_epi64(sv[0][0], sv[1][0]),
+                _mm512_unpackhi_epi64(sv[0][0], sv[1][0]));
+            t = _mm512_add_epi32(t, _mm512_shuffle_epi32(t, 0xb1));
+            __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(t),
+                                         _mm512_extracti64x4_epi64(t, 1));
+            __m128i q = _mm_add_epi32(_mm256_castsi256_si128(h),
+                                      _mm256_extracti128_si256(h, 1));
+            /* lanes 0 and 2 now hold S0 and S1 */
+            q = _mm_shuffle_epi32(q, _MM_SHUFFLE(3, 3, 2, 0));
+            __m128 d = _mm_setr_ps(wq[0].d, nr > 1 ? wq[1].d : 0.0f, 0, 0);
+            acc1 = _mm_fmadd_ps(_mm_mul_ps(d, _mm_set1_ps(a[0].d[i])),
+                                _mm_cvtepi32_ps(q), acc1);
+        } else {
+            float ad[HC1_MAX_COLS] = { 0 };
+            for (int c = 0; c < nc; c++) {
+                ad[c] = a[c].d[i];
             }
+            __m256 adv = _mm256_loadu_ps(ad);
+            __m512 m = _mm512_mul_ps(
+                _mm512_insertf32x8(_mm512_set1_ps(wq[0].d),
+                                   _mm256_set1_ps(nr > 1 ? wq[1].d : 0.0f),
+                                   1),
+                _mm512_insertf32x8(_mm512_castps256_ps512(adv), adv, 1));
+            acc = _mm512_fmadd_ps(m, _mm512_cvtepi32_ps(kq_sum16x16(sv)),
+                                  acc);
         }
     }
-    for (int r = 0; r < nr; r++) {
-        for (int c = 0; c < nc; c++) {
-            out[r * HC1_MAX_COLS + c] = _mm512_reduce_add_ps(acc[r][c]);
+    float o[16];
+    if (nc == 1) {
+        _mm_storeu_ps(o, acc1);
+        for (int r = 0; r < nr; r++) {
+            out[r * HC1_MAX_COLS] = o[r];
+        }
+    } else {
+        _mm512_storeu_ps(o, acc);
+        for (int r = 0; r < nr; r++) {
+            for (int c = 0; c < nc; c++) {
+                out[r * HC1_MAX_COLS + c] = o[8 * r + c];
+            }
         }
     }
 }
