@@ -47,6 +47,61 @@ static void bsums16(const int8_t *qs, int16_t *bs, uint64_t n)
     }
 }
 
+/*
+ * The quants and scales of Q8_0 and Q8_K activations: the definition.
+ * The SIMD version (hc1_q8_quants_x86) gives the same bytes.
+ */
+static void q8_0_quants(const float *x, int8_t *qs, float *d, uint64_t n)
+{
+    for (uint64_t i = 0; i < n / 32; i++) {
+        const float *v = x + i * 32;
+        float amax = 0.0f;
+        for (int j = 0; j < 32; j++) {
+            float a = fabsf(v[j]);
+            amax = a > amax ? a : amax;
+        }
+        float id = amax != 0.0f ? 127.0f / amax : 0.0f;
+        d[i] = f16_to_f32(hc1_f32_to_f16(amax / 127.0f));
+        for (int j = 0; j < 32; j++) {
+            qs[i * 32 + j] = hc1_round_i8(v[j] * id);
+        }
+    }
+}
+
+static void q8_K_quants(const float *x, int8_t *qs, float *d, uint64_t n)
+{
+    for (uint64_t i = 0; i < n / 256; i++) {
+        const float *v = x + i * 256;
+        float amax = 0.0f, max = 0.0f;
+        for (int j = 0; j < 256; j++) {
+            float a = fabsf(v[j]);
+            if (a > amax) {
+                amax = a;
+                max = v[j];
+            }
+        }
+        if (amax == 0.0f) {
+            d[i] = 0.0f;
+            for (int j = 0; j < 256; j++) {
+                qs[i * 256 + j] = 0;
+            }
+            continue;
+        }
+        float iscale = -127.0f / max;
+        for (int j = 0; j < 256; j++) {
+            qs[i * 256 + j] = hc1_round_i8(iscale * v[j]);
+        }
+        d[i] = 1.0f / iscale;
+    }
+}
+
+static bool q8_quants_simd(uint32_t type, const float *x, int8_t *qs,
+                           float *d, uint64_t n)
+{
+    return hc1_isa_current() >= HC1_ISA_AVX512 &&
+           hc1_q8_quants_x86(type, x, qs, d, n);
+}
+
 void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
 {
     uint8_t *p = dst;
@@ -73,18 +128,8 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
         /* same arithmetic as hc1_quant_row_q8_0, split layout */
         int8_t *qs = (int8_t *)p;
         float *d = (float *)(p + n);
-        for (uint64_t i = 0; i < n / 32; i++) {
-            const float *v = x + i * 32;
-            float amax = 0.0f;
-            for (int j = 0; j < 32; j++) {
-                float a = fabsf(v[j]);
-                amax = a > amax ? a : amax;
-            }
-            float id = amax != 0.0f ? 127.0f / amax : 0.0f;
-            d[i] = f16_to_f32(hc1_f32_to_f16(amax / 127.0f));
-            for (int j = 0; j < 32; j++) {
-                qs[i * 32 + j] = hc1_round_i8(v[j] * id);
-            }
+        if (!q8_quants_simd(GGML_Q8_0, x, qs, d, n)) {
+            q8_0_quants(x, qs, d, n);
         }
         bsums16(qs, (int16_t *)(p + n + (n / 32) * 4), n);
         float *dx = (float *)(p + ((n + (n / 32) * 4 + (n / 16) * 2 + 63) &
@@ -102,28 +147,8 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
     case GGML_Q8_K: {
         int8_t *qs = (int8_t *)p;
         float *d = (float *)(p + n);
-        for (uint64_t i = 0; i < n / 256; i++) {
-            const float *v = x + i * 256;
-            float amax = 0.0f, max = 0.0f;
-            for (int j = 0; j < 256; j++) {
-                float a = fabsf(v[j]);
-                if (a > amax) {
-                    amax = a;
-                    max = v[j];
-                }
-            }
-            if (amax == 0.0f) {
-                d[i] = 0.0f;
-                for (int j = 0; j < 256; j++) {
-                    qs[i * 256 + j] = 0;
-                }
-                continue;
-            }
-            float iscale = -127.0f / max;
-            for (int j = 0; j < 256; j++) {
-                qs[i * 256 + j] = hc1_round_i8(iscale * v[j]);
-            }
-            d[i] = 1.0f / iscale;
+        if (!q8_quants_simd(GGML_Q8_K, x, qs, d, n)) {
+            q8_K_quants(x, qs, d, n);
         }
         bsums16(qs, (int16_t *)(p + n + (n / 256) * 4), n);
         break;

@@ -208,6 +208,13 @@ void hc1_dot_q4_K_ref(uint64_t n, const void *w, const void *const *x,
 void hc1_dot_q6_K_ref(uint64_t n, const void *w, const void *const *x,
                       int ncols, float *out);
 
+/*
+ * Q8_0 or Q8_K quants and scales of @x with AVX-512 (the bytes of the
+ * portable quantiser); false where not built.
+ */
+bool hc1_q8_quants_x86(uint32_t type, const float *x, int8_t *qs, float *d,
+                       uint64_t n);
+
 /* x86 kernels (kernels_x86.c); NULL entries where not built. */
 hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa);
 

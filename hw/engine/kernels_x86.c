@@ -477,6 +477,82 @@ hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
     }
 }
 
+/* hc1_round_i8 on 16 lanes: NaN to 0, clamped, half to even */
+static inline __attribute__((always_inline, target(T512)))
+__m128i round_i8_z(__m512 f)
+{
+    __mmask16 nan = _mm512_cmp_ps_mask(f, f, _CMP_UNORD_Q);
+    f = _mm512_min_ps(_mm512_max_ps(f, _mm512_set1_ps(-128.0f)),
+                      _mm512_set1_ps(127.0f));
+    return _mm512_cvtepi32_epi8(_mm512_maskz_cvtps_epi32(~nan, f));
+}
+
+/* max(|v|, m) with a NaN in v ignored, as the scalar a > amax test does */
+static inline __attribute__((always_inline, target(T512)))
+__m512 amax_z(__m512 v, __m512 m)
+{
+    /* vmaxps returns its second operand when the first is NaN */
+    return _mm512_max_ps(_mm512_abs_ps(v), m);
+}
+
+__attribute__((target(T512)))
+bool hc1_q8_quants_x86(uint32_t type, const float *x, int8_t *qs, float *d,
+                       uint64_t n)
+{
+    if (type == GGML_Q8_0) {
+        for (uint64_t i = 0; i < n / 32; i++) {
+            __m512 v0 = _mm512_loadu_ps(x + 32 * i);
+            __m512 v1 = _mm512_loadu_ps(x + 32 * i + 16);
+            float amax = _mm512_reduce_max_ps(
+                amax_z(v1, amax_z(v0, _mm512_setzero_ps())));
+            float id = amax != 0.0f ? 127.0f / amax : 0.0f;
+            d[i] = f16_to_f32(hc1_f32_to_f16(amax / 127.0f));
+            __m512 idv = _mm512_set1_ps(id);
+            _mm_storeu_si128((__m128i *)(qs + 32 * i),
+                             round_i8_z(_mm512_mul_ps(v0, idv)));
+            _mm_storeu_si128((__m128i *)(qs + 32 * i + 16),
+                             round_i8_z(_mm512_mul_ps(v1, idv)));
+        }
+        return true;
+    }
+    if (type != GGML_Q8_K) {
+        return false;
+    }
+    for (uint64_t i = 0; i < n / 256; i++) {
+        const float *v = x + 256 * i;
+        __m512 m = _mm512_setzero_ps();
+        for (int k = 0; k < 16; k++) {
+            m = amax_z(_mm512_loadu_ps(v + 16 * k), m);
+        }
+        float amax = _mm512_reduce_max_ps(m);
+        if (amax == 0.0f) {
+            d[i] = 0.0f;
+            memset(qs + 256 * i, 0, 256);
+            continue;
+        }
+        /* the first element of largest magnitude gives the sign */
+        float max = 0.0f;
+        for (int k = 0; k < 16; k++) {
+            __mmask16 e = _mm512_cmp_ps_mask(
+                _mm512_abs_ps(_mm512_loadu_ps(v + 16 * k)),
+                _mm512_set1_ps(amax), _CMP_EQ_OQ);
+            if (e) {
+                max = v[16 * k + __builtin_ctz(e)];
+                break;
+            }
+        }
+        float iscale = -127.0f / max;
+        __m512 is = _mm512_set1_ps(iscale);
+        for (int k = 0; k < 16; k++) {
+            _mm_storeu_si128((__m128i *)(qs + 256 * i + 16 * k),
+                             round_i8_z(_mm512_mul_ps(
+                                 _mm512_loadu_ps(v + 16 * k), is)));
+        }
+        d[i] = 1.0f / iscale;
+    }
+    return true;
+}
+
 hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
 {
     if (isa < HC1_ISA_AVX512) {
@@ -552,6 +628,17 @@ hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
     (void)wtype;
     (void)isa;
     return NULL;
+}
+
+bool hc1_q8_quants_x86(uint32_t type, const float *x, int8_t *qs, float *d,
+                       uint64_t n)
+{
+    (void)type;
+    (void)x;
+    (void)qs;
+    (void)d;
+    (void)n;
+    return false;
 }
 
 #endif

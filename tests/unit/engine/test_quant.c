@@ -395,6 +395,75 @@ static void test_f16(void)
     CHECK(hc1_f32_to_f16(0x1.8p-25f) == 0x0001);
 }
 
+/*
+ * The SIMD activation quantiser gives the portable one's bytes, on
+ * normal values and on what a broken model makes: NaN, infinities,
+ * zeros, ties for the largest magnitude with either sign, denormals.
+ */
+static void test_actq_simd(void)
+{
+    const uint64_t n = 2048;
+    float *x = malloc(n * 4);
+    uint8_t *a = malloc(hc1_act_bytes(GGML_Q8_0, n) + 64);
+    uint8_t *b = malloc(hc1_act_bytes(GGML_Q8_0, n) + 64);
+    uint64_t s = 99;
+    const uint32_t types[] = { GGML_Q8_0, GGML_Q8_K };
+    hc1_isa best = hc1_isa_best();
+
+    if (best < HC1_ISA_AVX512) {
+        printf("actq: no avx512 on this CPU, SIMD quantiser not tested\n");
+        free(x);
+        free(a);
+        free(b);
+        return;
+    }
+    for (int round = 0; round < 40; round++) {
+        for (uint64_t i = 0; i < n; i++) {
+            x[i] = trng_normal(&s) * (float)(1 + round % 7);
+        }
+        for (int k = 0; k < 24; k++) {
+            uint64_t at = trng(&s) % n;
+            switch ((round + k) % 8) {
+            case 0: x[at] = NAN; break;
+            case 1: x[at] = INFINITY; break;
+            case 2: x[at] = -INFINITY; break;
+            case 3: x[at] = 0.0f; break;
+            case 4: x[at] = 1e-40f; break;
+            case 5: x[at] = -x[(at + 1) % n]; break;
+            case 6: x[at] = 3e38f; break;
+            default: x[at] = 0.5f; break;
+            }
+        }
+        if (round % 5 == 0) {
+            /* a block of zeros, a block of one value, a signed tie */
+            memset(x, 0, 256 * 4);
+            for (int i = 256; i < 512; i++) {
+                x[i] = 0.25f;
+            }
+            x[600] = 7.0f;
+            x[700] = -7.0f;
+        }
+        for (int t = 0; t < 2; t++) {
+            size_t bytes = hc1_act_bytes(types[t], n);
+            /* the same bytes in the gaps between sections */
+            memset(a, 0x5a, bytes);
+            memset(b, 0x5a, bytes);
+            hc1_isa_force(HC1_ISA_PORTABLE);
+            hc1_act_convert(types[t], x, a, n);
+            hc1_isa_force(best);
+            hc1_act_convert(types[t], x, b, n);
+            if (memcmp(a, b, bytes)) {
+                fprintf(stderr, "actq %s round %d: SIMD bytes differ\n",
+                        ggml_traits(types[t])->name, round);
+                fails++;
+            }
+        }
+    }
+    free(x);
+    free(a);
+    free(b);
+}
+
 static void test_actq(void)
 {
     /* Q8_0 and Q8_K activations reproduce x within half a step */
@@ -436,6 +505,7 @@ int main(void)
     hc1_quant_init();
     test_f16();
     test_actq();
+    test_actq_simd();
     test_bf16_dp();
     const uint32_t types[] = { GGML_F32, GGML_F16, GGML_BF16, GGML_Q8_0,
                                GGML_Q4_0, GGML_Q4_K, GGML_Q6_K };
