@@ -15,9 +15,7 @@ size_t hc1_act_bytes(uint32_t act_type, uint64_t n)
 {
     switch (act_type) {
     case GGML_Q8_0:
-        /* qs, d, bsum, then dx 64-byte aligned within the buffer */
-        return ((n + (n / 32) * 4 + (n / 16) * 2 + 63) & ~(uint64_t)63) +
-               (n / 32) * 32 + (n / 32) * 4;
+        return n + (n / 32) * 4 + (n / 16) * 2;
     case GGML_Q8_K:
         return n + (n / 256) * 4 + (n / 16) * 2;
     case GGML_BF16:
@@ -132,16 +130,6 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
             q8_0_quants(x, qs, d, n);
         }
         bsums16(qs, (int16_t *)(p + n + (n / 32) * 4), n);
-        float *dx = (float *)(p + ((n + (n / 32) * 4 + (n / 16) * 2 + 63) &
-                                   ~(uint64_t)63));
-        const int16_t *bs = (const int16_t *)(p + n + (n / 32) * 4);
-        float *c8 = dx + 8 * (n / 32);
-        for (uint64_t i = 0; i < n / 32; i++) {
-            for (int k = 0; k < 8; k++) {
-                dx[8 * i + k] = d[i];
-            }
-            c8[i] = 8.0f * d[i] * (float)(bs[2 * i] + bs[2 * i + 1]);
-        }
         break;
     }
     case GGML_Q8_K: {

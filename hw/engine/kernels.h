@@ -33,18 +33,11 @@
  *   float   d[n / 32]  (Q8_0 kind) f16-rounded block scales, or
  *   float   d[n / 256] (Q8_K kind) super-block scales
  *   int16_t bsum[n / 16]           sums of 16 quants
- *   float   dx[n / 32][8]  (Q8_0 kind only) each block scale repeated 8
- *                          times, so SIMD kernels load 2 blocks' scales
- *                          as one 512-bit vector
- *   float   c8[n / 32]     (Q8_0 kind only) 8 * d * (sum of the block's
- *                          quants): what offset-8 nibbles (Q4_0) owe
  */
 typedef struct hc1_actq_view {
     const int8_t *qs;
     const float *d;
     const int16_t *bsum;
-    const float *dx;        /* Q8_0 kind: expanded scales, else NULL */
-    const float *c8;        /* Q8_0 kind: Q4_0 offset corrections */
 } hc1_actq_view;
 
 size_t hc1_act_bytes(uint32_t act_type, uint64_t n);
@@ -73,10 +66,6 @@ static inline hc1_actq_view hc1_actq(const void *buf, uint32_t act_type,
     v.qs = (const int8_t *)p;
     v.d = (const float *)(p + n);
     v.bsum = (const int16_t *)(p + n + nd * 4);
-    v.dx = act_type == 8 /* GGML_Q8_0 */ ?
-           (const float *)(p + ((n + nd * 4 + (n / 16) * 2 + 63) &
-                                ~(uint64_t)63)) : NULL;
-    v.c8 = v.dx ? v.dx + 8 * nd : NULL;
     return v;
 }
 

@@ -52,130 +52,25 @@ __m256i dot_u8s8_avx2(__m256i acc, __m256i u, __m256i s)
 #undef KDOT
 
 /*
- * AVX-512 Q4_0: the nibbles are used unsigned (0..15) and the offset of
- * 8 is settled separately, as sum_i dw_i * c8_i with the activation's
- * precomputed c8 (8 * d * block sum); the weight scales of 16 blocks
- * come in with one gather. Two blocks per 512-bit step: nibbles of
- * blocks i and i+1 become [lo_i | hi_i | lo_i+1 | hi_i+1] (128-bit
- * lanes), matching the activation bytes, and vpdpbusd takes them as they
- * are, with no sign juggling per column.
+ * AVX-512 one-row Q4_0 and Q8_0 kernels: the two-row kernels with one
+ * row (kernels_x86_block32.c), so a row gets the same bits either way.
  */
 static __attribute__((target(T512)))
 void dot_q4_0_z(uint64_t n, const void *w, const void *const *x, int nc,
                 float *out)
 {
-    const blk_q4_0 *b = w;
-    const uint64_t nb = n / 32;
-    const __m256i m4 = _mm256_set1_epi8(0x0f);
-    const __m512i gidx = _mm512_mullo_epi32(
-        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                          15), _mm512_set1_epi32(sizeof(blk_q4_0)));
-    const __m512i pidx0 = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0,
-                                            1, 1, 1, 1, 1, 1, 1, 1);
-    hc1_actq_view a[HC1_MAX_COLS];
-    __m512 acc[HC1_MAX_COLS][2], corr[HC1_MAX_COLS];
-    float tail[HC1_MAX_COLS];
-
-    for (int c = 0; c < nc; c++) {
-        a[c] = hc1_actq(x[c], GGML_Q8_0, n);
-        acc[c][0] = acc[c][1] = corr[c] = _mm512_setzero_ps();
-        tail[c] = 0.0f;
-    }
-    for (uint64_t g = 0; g < nb; g += 16) {
-        uint64_t ng = nb - g < 16 ? nb - g : 16;
-        __mmask16 gm = (__mmask16)((1u << ng) - 1);
-        /* 16 scales: 4 bytes read at each block start, low half is d */
-        __m512i raw = _mm512_mask_i32gather_epi32(
-            _mm512_setzero_si512(), gm, gidx, (const void *)&b[g], 1);
-        __m512 dw16 = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(raw));
-        for (int c = 0; c < nc; c++) {
-            corr[c] = _mm512_fmadd_ps(dw16,
-                                      _mm512_maskz_loadu_ps(gm, a[c].c8 + g),
-                                      corr[c]);
-        }
-        uint64_t i = g;
-        __m512i pidx = pidx0;
-        for (; i + 2 <= g + ng; i += 2) {
-            int k = (i >> 1) & 1;
-            __m256i r = _mm256_set_m128i(
-                _mm_loadu_si128((const __m128i *)b[i + 1].qs),
-                _mm_loadu_si128((const __m128i *)b[i].qs));
-            __m256i lo = _mm256_and_si256(r, m4);
-            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(r, 4), m4);
-            __m512i q = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-            q = _mm512_shuffle_i64x2(q, q, _MM_SHUFFLE(3, 1, 2, 0));
-            __m512 dw2 = _mm512_permutexvar_ps(pidx, dw16);
-            pidx = _mm512_add_epi32(pidx, _mm512_set1_epi32(2));
-            for (int c = 0; c < nc; c++) {
-                __m512i y = _mm512_loadu_si512(a[c].qs + 32 * i);
-                __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q, y);
-                __m512 sc = _mm512_mul_ps(dw2, _mm512_loadu_ps(a[c].dx + 8 * i));
-                acc[c][k] = _mm512_fmadd_ps(sc, _mm512_cvtepi32_ps(p),
-                                            acc[c][k]);
-            }
-        }
-        if (i < g + ng) {
-            /* an odd last block: unsigned products, offset is in corr */
-            float dw = _cvtsh_ss(b[i].d);
-            for (int c = 0; c < nc; c++) {
-                int s = 0;
-                for (int l = 0; l < 16; l++) {
-                    s += (b[i].qs[l] & 0xf) * a[c].qs[32 * i + l];
-                    s += (b[i].qs[l] >> 4) * a[c].qs[32 * i + l + 16];
-                }
-                tail[c] += dw * a[c].d[i] * (float)s;
-            }
-        }
-    }
-    for (int c = 0; c < nc; c++) {
-        __m512 t = _mm512_sub_ps(_mm512_add_ps(acc[c][0], acc[c][1]),
-                                 corr[c]);
-        out[c] = _mm512_reduce_add_ps(t) + tail[c];
-    }
+    float r[2 * HC1_MAX_COLS];
+    hc1_dot2_q4_0_z(n, w, 0, 1, x, nc, r, NULL);
+    memcpy(out, r, nc * sizeof(float));
 }
 
-/* AVX-512 Q8_0: two blocks per step, signs moved onto the activations. */
 static __attribute__((target(T512)))
 void dot_q8_0_z(uint64_t n, const void *w, const void *const *x, int nc,
                 float *out)
 {
-    const blk_q8_0 *b = w;
-    uint64_t nb = n / 32, i = 0;
-    hc1_actq_view a[HC1_MAX_COLS];
-    __m512 acc[HC1_MAX_COLS][2];
-    for (int c = 0; c < nc; c++) {
-        a[c] = hc1_actq(x[c], GGML_Q8_0, n);
-        acc[c][0] = acc[c][1] = _mm512_setzero_ps();
-    }
-    for (; i + 2 <= nb; i += 2) {
-        int k = (i >> 1) & 1;
-        __m512i q = _mm512_inserti64x4(
-            _mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)b[i].qs)),
-            _mm256_loadu_si256((const __m256i *)b[i + 1].qs), 1);
-        __m512i aq = _mm512_abs_epi8(q);
-        __mmask64 neg = _mm512_movepi8_mask(q);
-        __m512 dw = _mm512_insertf32x8(_mm512_set1_ps(_cvtsh_ss(b[i].d)),
-                                       _mm256_set1_ps(_cvtsh_ss(b[i + 1].d)),
-                                       1);
-        for (int c = 0; c < nc; c++) {
-            __m512i y = _mm512_loadu_si512(a[c].qs + 32 * i);
-            y = _mm512_mask_sub_epi8(y, neg, _mm512_setzero_si512(), y);
-            __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), aq, y);
-            __m512 sc = _mm512_mul_ps(dw, _mm512_loadu_ps(a[c].dx + 8 * i));
-            acc[c][k] = _mm512_fmadd_ps(sc, _mm512_cvtepi32_ps(p), acc[c][k]);
-        }
-    }
-    for (int c = 0; c < nc; c++) {
-        float r = _mm512_reduce_add_ps(_mm512_add_ps(acc[c][0], acc[c][1]));
-        for (uint64_t j = i; j < nb; j++) {
-            int s = 0;
-            for (int l = 0; l < 32; l++) {
-                s += b[j].qs[l] * a[c].qs[32 * j + l];
-            }
-            r += _cvtsh_ss(b[j].d) * a[c].d[j] * (float)s;
-        }
-        out[c] = r;
-    }
+    float r[2 * HC1_MAX_COLS];
+    hc1_dot2_q8_0_z(n, w, 0, 1, x, nc, r, NULL);
+    memcpy(out, r, nc * sizeof(float));
 }
 
 /*
