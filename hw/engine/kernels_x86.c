@@ -52,26 +52,20 @@ __m256i dot_u8s8_avx2(__m256i acc, __m256i u, __m256i s)
 #undef KDOT
 
 /*
- * AVX-512 one-row Q4_0 and Q8_0 kernels: the two-row kernels with one
- * row (kernels_x86_block32.c), so a row gets the same bits either way.
+ * One-row kernels that are a two-row kernel run with one row, so a row
+ * gets the same bits either way (AVX-512 Q4_0, Q8_0, vdpbf16ps BF16).
  */
-static __attribute__((target(T512)))
-void dot_q4_0_z(uint64_t n, const void *w, const void *const *x, int nc,
-                float *out)
-{
-    float r[2 * HC1_MAX_COLS];
-    hc1_dot2_q4_0_z(n, w, 0, 1, x, nc, r, NULL);
-    memcpy(out, r, nc * sizeof(float));
+#define ONE_ROW_OF(NAME, DOT2)                                              \
+static void NAME(uint64_t n, const void *w, const void *const *x, int nc,  \
+                 float *out)                                                \
+{                                                                           \
+    float r[2 * HC1_MAX_COLS];                                              \
+    DOT2(n, w, 0, 1, x, nc, r, NULL);                                       \
+    memcpy(out, r, nc * sizeof(float));                                     \
 }
 
-static __attribute__((target(T512)))
-void dot_q8_0_z(uint64_t n, const void *w, const void *const *x, int nc,
-                float *out)
-{
-    float r[2 * HC1_MAX_COLS];
-    hc1_dot2_q8_0_z(n, w, 0, 1, x, nc, r, NULL);
-    memcpy(out, r, nc * sizeof(float));
-}
+ONE_ROW_OF(dot_q4_0_z, hc1_dot2_q4_0_z)
+ONE_ROW_OF(dot_q8_0_z, hc1_dot2_q8_0_z)
 
 /*
  * AVX-512 float formats: 32 elements per step in two 512-bit
@@ -338,14 +332,7 @@ void dot2_bf16_dp_body(uint64_t n, const void *w, size_t rb, const int nr,
 
 static Z2_DISPATCH_T(dot2_bf16_dp, dot2_bf16_dp_body, T512BF)
 
-/* The one-row kernel at that level: the same arithmetic as a lone row. */
-static void dot_bf16_dp(uint64_t n, const void *w, const void *const *x,
-                        int nc, float *out)
-{
-    float r[2 * HC1_MAX_COLS];
-    dot2_bf16_dp(n, w, 0, 1, x, nc, r, NULL);
-    memcpy(out, r, nc * sizeof(float));
-}
+ONE_ROW_OF(dot_bf16_dp, dot2_bf16_dp)
 
 hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
 {
