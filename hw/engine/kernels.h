@@ -97,7 +97,7 @@ typedef void (*hc1_dot2_fn)(uint64_t n, const void *w, size_t row_bytes,
  *   float   d[nd][8]            block (Q8_0, nd rounded up to even) or
  *                               super-block (Q8_K)
  *                               scales (index: hc1_panel_bi())
- *   Q8_0 kind: int32_t o8[nd][8]        8 * the block's quant sum
+ *   Q8_0 kind: int32_t no8[nd][8]       -8 * the block's quant sum
  *                                       (index: hc1_panel_bi())
  *   Q8_K kind: int16_t bs[n / 32][8][2] each column's two 16-sums of
  *                                       every 32 elements
@@ -105,7 +105,7 @@ typedef void (*hc1_dot2_fn)(uint64_t n, const void *w, size_t row_bytes,
 size_t hc1_panel_bytes(uint32_t act_type, uint64_t n);
 
 /*
- * Where block @i of column @c sits in d and o8: Q8_0 blocks go by
+ * Where block @i of column @c sits in d and no8: Q8_0 blocks go by
  * pairs, [pair][column][block of the pair], so one vector holds both
  * blocks of every column (lane 2c + h); Q8_K by block then column.
  */
@@ -119,7 +119,7 @@ static inline uint64_t hc1_panel_bi(uint32_t act_type, uint64_t i, int c)
 void hc1_panel_build(uint32_t act_type, uint64_t n, const void *const *cols,
                      int nc, void *dst);
 
-/* Blocks in d (and o8): Q8_0 rounds up to whole pairs. */
+/* Blocks in d (and no8): Q8_0 rounds up to whole pairs. */
 static inline uint64_t hc1_panel_nd(uint32_t act_type, uint64_t n)
 {
     return act_type == 15 /* GGML_Q8_K */ ? n / 256 : (n / 32 + 1) & ~1ull;
@@ -128,7 +128,7 @@ static inline uint64_t hc1_panel_nd(uint32_t act_type, uint64_t n)
 typedef struct hc1_panel_view {
     const int8_t *qs;
     const float *d;
-    const int32_t *o8;      /* Q8_0 kind */
+    const int32_t *no8;     /* Q8_0 kind */
     const int16_t *bs;      /* Q8_K kind */
 } hc1_panel_view;
 
@@ -141,7 +141,7 @@ static inline hc1_panel_view hc1_panel(const void *buf, uint32_t act_type,
                    ~(uint64_t)63;
     v.qs = (const int8_t *)p;
     v.d = (const float *)(p + n * 8);
-    v.o8 = (const int32_t *)(p + aux);
+    v.no8 = (const int32_t *)(p + aux);
     v.bs = (const int16_t *)(p + aux);
     return v;
 }

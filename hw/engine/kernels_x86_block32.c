@@ -109,17 +109,49 @@ float sum_classes8(__m256 acc)
 /* Byte size of a block: Q8_0 (q8) or Q4_0. */
 #define B32_BYTES(q8) ((q8) ? sizeof(blk_q8_0) : sizeof(blk_q4_0))
 
-/* The row's 16 weight scales from block g (fewer at the end: zeros). */
+/*
+ * The row's 16 weight scales from block g (fewer at the end: zeros).
+ * Not a gather (a slow sequence on AMD cores, a sixth of the panel
+ * kernel's time): a block's f16 scale is word 9k (Q4_0) or 17k (Q8_0)
+ * of the row from block g, so each 128 bytes loaded from a block start
+ * give the scales of 8 (Q4_0) or 4 (Q8_0) blocks by one word permute.
+ * Loads stay within the group's blocks (masked in a partial group).
+ */
 static inline __attribute__((always_inline, target(T512)))
 __m512 b32_scales16(const uint8_t *b, const bool q8, uint64_t g, int ng)
 {
-    const __m512i gidx = _mm512_mullo_epi32(
-        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                          15), _mm512_set1_epi32(B32_BYTES(q8)));
-    __m512i raw = _mm512_mask_i32gather_epi32(
-        _mm512_setzero_si512(), (__mmask16)((1u << ng) - 1), gidx,
-        (const void *)(b + g * B32_BYTES(q8)), 1);
-    return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(raw));
+    const int per = q8 ? 4 : 8;                 /* blocks per permute */
+    const int bw = B32_BYTES(q8) / 2;           /* block size in words */
+    const uint8_t *p = b + g * B32_BYTES(q8);
+    const int len = ng * (int)B32_BYTES(q8);    /* bytes of the group */
+    __m256i h = _mm256_setzero_si256();
+
+    for (int j = 0; j * per < ng; j++) {
+        const int o = j * per * (int)B32_BYTES(q8);
+        __m512i lo, hi;
+        if (ng == 16) {
+            lo = _mm512_loadu_si512(p + o);
+            hi = _mm512_loadu_si512(p + o + 64);
+        } else {
+            int r = len - o;
+            lo = _mm512_maskz_loadu_epi8(r >= 64 ? ~0ull : (1ull << r) - 1,
+                                         p + o);
+            r -= 64;
+            hi = _mm512_maskz_loadu_epi8(r >= 64 ? ~0ull : r <= 0 ? 0 :
+                                         (1ull << r) - 1, p + o + 64);
+        }
+        /* word k * bw of the 128 bytes to word j * per + k of h */
+        uint16_t ix[32] = { 0 };
+        for (int k = 0; k < per; k++) {
+            ix[j * per + k] = (uint16_t)(k * bw);
+        }
+        __m512i sel = _mm512_permutex2var_epi16(lo, _mm512_loadu_si512(ix),
+                                                hi);
+        h = _mm256_mask_blend_epi16((__mmask16)(((1u << per) - 1)
+                                                << (j * per)),
+                                    h, _mm512_castsi512_si256(sel));
+    }
+    return _mm512_cvtph_ps(h);
 }
 
 /*
@@ -277,12 +309,19 @@ KINL void dotp_b32_pair(const bool q8, const uint8_t *const *b, const int nr,
     const __m512i m4 = _mm512_set1_epi8(0x0f);
     const __m512i top = _mm512_set1_epi8((char)0x80);
     const int8_t *a = p->qs + 256 * i;
-    /* per row and block, two chains: one of four would wait on latency */
-    __m512i v[2][2][2];
-
-    for (int r = 0; r < nr; r++) {
-        for (int h = 0; h < 2; h++) {
-            v[r][h][0] = v[r][h][1] = _mm512_setzero_si512();
+    /*
+     * The chains start from minus the offset, 8 (Q4_0) or 128 (Q8_0)
+     * times the block sums: block i's in the even lane of each column,
+     * block i+1's in the odd one (the panel's order), so the sum of a
+     * column's two lanes below takes it off.
+     */
+    __m512i init[2], v[2][2];
+    for (int h = 0; h < 2; h++) {
+        init[h] = _mm512_maskz_loadu_epi32(lm & (h ? 0xaaaa : 0x5555),
+                                           p->no8 + 8 * i);
+        init[h] = q8 ? _mm512_slli_epi32(init[h], 4) : init[h];
+        for (int r = 0; r < nr; r++) {
+            v[r][h] = init[h];
         }
     }
     for (int h = 0; h < (two ? 2 : 1); h++) {
@@ -307,28 +346,23 @@ KINL void dotp_b32_pair(const bool q8, const uint8_t *const *b, const int nr,
                     }
                     wc = _mm512_and_si512(wc, m4);
                 }
-                v[r][h][s & 1] = _mm512_dpbusd_epi32(v[r][h][s & 1], wc, y);
+                v[r][h] = _mm512_dpbusd_epi32(v[r][h], wc, y);
             }
         }
     }
-    /* the offset: 8 (Q4_0) or 128 (Q8_0) times the block sums */
-    __m512i o8 = _mm512_maskz_loadu_epi32(lm, p->o8 + 8 * i);
-    o8 = q8 ? _mm512_slli_epi32(o8, 4) : o8;
     __m512 d = _mm512_maskz_loadu_ps(lm, p->d + 8 * i);
     for (int r = 0; r < nr; r++) {
-        __m512i v0 = _mm512_add_epi32(v[r][0][0], v[r][0][1]);
-        __m512i v1 = _mm512_add_epi32(v[r][1][0], v[r][1][1]);
         /*
          * Each column's two lanes summed, block i's into the even lane
          * and block i+1's into the odd one: lane 2c + h is (column c,
-         * block i + h), the panel's order of o8 and d. Shifts and a
-         * blend, no cross-lane shuffle.
+         * block i + h), the panel's order of d. Two blends, one in-lane
+         * swap, one add.
          */
-        __m512i sum = _mm512_mask_blend_epi32(
-            0xaaaa, _mm512_add_epi32(v0, _mm512_srli_epi64(v0, 32)),
-            _mm512_add_epi32(v1, _mm512_slli_epi64(v1, 32)));
-        __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(sum, o8)),
-                                 d);
+        __m512i keep = _mm512_mask_blend_epi32(0xaaaa, v[r][0], v[r][1]);
+        __m512i swap = _mm512_shuffle_epi32(
+            _mm512_mask_blend_epi32(0xaaaa, v[r][1], v[r][0]), _MM_PERM_CDAB);
+        __m512 t = _mm512_mul_ps(
+            _mm512_cvtepi32_ps(_mm512_add_epi32(keep, swap)), d);
         __m512 dw = _mm512_castpd_ps(_mm512_set1_pd(dw16[r][(i & 15) / 2]));
         *acc[r] = _mm512_mask3_fmadd_ps(dw, t, *acc[r], lm);
     }
@@ -362,6 +396,7 @@ KINL void dotp_b32_body(const bool q8, uint64_t n, const void *w, size_t rb,
         }
         KPF(pf, rb, nr, g * B32_BYTES(q8), ng * B32_BYTES(q8));
         if (ng == 16) {
+#pragma GCC unroll 8
             for (int m = 0; m < 8; m++) {
                 __m512 *ac[2] = { &acc[0][m & 3], &acc[1][m & 3] };
                 dotp_b32_pair(q8, b, nr, &p, g + 2 * m, true, dw16, ac);
