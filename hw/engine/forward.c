@@ -198,6 +198,92 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
     }
 }
 
+/* ---- per-token steps -------------------------------------------------- */
+
+/*
+ * The steps between the matmuls work on each token alone, so a batch
+ * spreads them over the pool by token (a lone token runs them on the
+ * caller): done on the caller alone they left the other threads
+ * waiting for a tenth of a batched step. Each token gets the same
+ * operations either way.
+ */
+typedef struct tok_job {
+    hc1_engine *e;
+    hc1_row *rows;
+    uint32_t layer;
+    const float *norm;      /* the RMSNorm weights to end with, or NULL */
+    bool add;               /* first x += xb (the residual) */
+} tok_job;
+
+/* [x += xb;] xb = rmsnorm(x) with @norm, per token */
+static void norm_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
+{
+    tok_job *j = arg;
+    hc1_scratch *s = &j->e->s;
+    const hc1_model_info *in = &j->e->m->info;
+    uint32_t E = in->n_embd;
+    (void)ith;
+
+    for (uint32_t t = t0; t < t1; t++) {
+        float *x = s->x + (size_t)t * E, *xb = s->xb + (size_t)t * E;
+        if (j->add) {
+            for (uint32_t i = 0; i < E; i++) {
+                x[i] += xb[i];
+            }
+        }
+        if (j->norm) {
+            rmsnorm(xb, x, j->norm, E, in->norm_eps);
+        }
+    }
+}
+
+/* RoPE on the token's q and k, then k and v into its context's cache */
+static void rope_kv_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
+{
+    tok_job *j = arg;
+    hc1_engine *e = j->e;
+    hc1_scratch *s = &e->s;
+    const hc1_model_info *in = &e->m->info;
+    uint32_t hd = in->head_dim;
+    uint32_t Q = in->n_head * hd, KV = in->n_head_kv * hd;
+    (void)ith;
+
+    for (uint32_t t = t0; t < t1; t++) {
+        const float *cs = s->rope + (size_t)t * hd;
+        hc1_ctx *c = j->rows[t].ctx;
+        size_t off = ((size_t)j->layer * c->n_ctx + j->rows[t].pos) *
+                     e->kv_row_bytes;
+        rope_apply(s->q + (size_t)t * Q, cs, hd, in->n_head);
+        rope_apply(s->k + (size_t)t * KV, cs, hd, in->n_head_kv);
+        kv_store(e->kv_type, c->k + off, s->k + (size_t)t * KV, KV);
+        kv_store(e->kv_type, c->v + off, s->v + (size_t)t * KV, KV);
+    }
+}
+
+/* hb = silu(hb) * hb2, per token */
+static void swiglu_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
+{
+    tok_job *j = arg;
+    hc1_scratch *s = &j->e->s;
+    size_t F = j->e->m->info.n_ff;
+    (void)ith;
+
+    for (size_t i = t0 * F; i < t1 * F; i++) {
+        float g = s->hb[i];
+        s->hb[i] = (g / (1.0f + expf(-g))) * s->hb2[i];
+    }
+}
+
+static void for_tokens(hc1_engine *e, uint32_t T, hc1_range_fn fn,
+                       tok_job *j)
+{
+    if (T == 1) {
+        fn(j, 0, 1, 0);
+    } else {
+        hc1_pool_for(e->pool, T, 1, fn, j);
+    }
+}
+
 /* ---- the pass -------------------------------------------------------- */
 
 static hc1_status grow_scores(hc1_engine *e, const hc1_row *rows, uint32_t T)
@@ -248,13 +334,13 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
                    m->rope_freqs);
     }
 
+    tok_job tj = { .e = e, .rows = rows, .norm = m->layers[0].attn_norm.data };
+    for_tokens(e, T, norm_task, &tj);
+
     for (uint32_t l = 0; l < in->n_layer; l++) {
         const hc1_layer *L = &m->layers[l];
 
-        for (uint32_t t = 0; t < T; t++) {
-            rmsnorm(s->xb + (size_t)t * E, s->x + (size_t)t * E,
-                    L->attn_norm.data, E, in->norm_eps);
-        }
+        /* s->xb: this layer's attention input, normalised */
         hc1_mm qkv[3] = { { &L->wq, s->q }, { &L->wk, s->k },
                           { &L->wv, s->v } };
         if ((st = hc1_matmul(e, qkv, 3, s->xb, T))) {
@@ -263,16 +349,8 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         hc1_lora_apply(rows, T, l, HC1_LORA_Q, s->xb, E, s->q, Q);
         hc1_lora_apply(rows, T, l, HC1_LORA_K, s->xb, E, s->k, KV);
         hc1_lora_apply(rows, T, l, HC1_LORA_V, s->xb, E, s->v, KV);
-        for (uint32_t t = 0; t < T; t++) {
-            const float *cs = s->rope + (size_t)t * hd;
-            hc1_ctx *c = rows[t].ctx;
-            size_t off = ((size_t)l * c->n_ctx + rows[t].pos) *
-                         e->kv_row_bytes;
-            rope_apply(s->q + (size_t)t * Q, cs, hd, in->n_head);
-            rope_apply(s->k + (size_t)t * KV, cs, hd, in->n_head_kv);
-            kv_store(e->kv_type, c->k + off, s->k + (size_t)t * KV, KV);
-            kv_store(e->kv_type, c->v + off, s->v + (size_t)t * KV, KV);
-        }
+        tj.layer = l;
+        for_tokens(e, T, rope_kv_task, &tj);
         att_job aj = { .e = e, .rows = rows, .T = T, .layer = l };
         hc1_pool_for(e->pool, T * in->n_head, 1, att_task, &aj);
 
@@ -281,32 +359,26 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
             return st;
         }
         hc1_lora_apply(rows, T, l, HC1_LORA_O, s->att, Q, s->xb, E);
-        for (size_t i = 0; i < (size_t)T * E; i++) {
-            s->x[i] += s->xb[i];
-        }
+        tj.add = true;
+        tj.norm = L->ffn_norm.data;
+        for_tokens(e, T, norm_task, &tj);
 
-        for (uint32_t t = 0; t < T; t++) {
-            rmsnorm(s->xb + (size_t)t * E, s->x + (size_t)t * E,
-                    L->ffn_norm.data, E, in->norm_eps);
-        }
         hc1_mm gu[2] = { { &L->w_gate, s->hb }, { &L->w_up, s->hb2 } };
         if ((st = hc1_matmul(e, gu, 2, s->xb, T))) {
             return st;
         }
         hc1_lora_apply(rows, T, l, HC1_LORA_GATE, s->xb, E, s->hb, F);
         hc1_lora_apply(rows, T, l, HC1_LORA_UP, s->xb, E, s->hb2, F);
-        for (size_t i = 0; i < (size_t)T * F; i++) {
-            float g = s->hb[i];
-            s->hb[i] = (g / (1.0f + expf(-g))) * s->hb2[i];
-        }
+        for_tokens(e, T, swiglu_task, &tj);
         hc1_mm dn = { &L->w_down, s->xb };
         if ((st = hc1_matmul(e, &dn, 1, s->hb, T))) {
             return st;
         }
         hc1_lora_apply(rows, T, l, HC1_LORA_DOWN, s->hb, F, s->xb, E);
-        for (size_t i = 0; i < (size_t)T * E; i++) {
-            s->x[i] += s->xb[i];
-        }
+        /* the residual, and the next layer's attention norm */
+        tj.norm = l + 1 < in->n_layer ? m->layers[l + 1].attn_norm.data
+                                      : NULL;
+        for_tokens(e, T, norm_task, &tj);
     }
 
     /* output head for the rows that want logits, packed together */
