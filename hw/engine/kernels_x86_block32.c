@@ -295,7 +295,7 @@ Z2_DISPATCH(hc1_dot2_q8_0_z, DOT2_Q8_0)
 /*
  * One block pair (i, i+1) of the panel kernel, or block i alone when
  * @two is false (an odd number of blocks), for each row r into
- * *acc[r]: lane 2c is column c's class i % 8, lane 2c + 1 its class
+ * acc[r][m]: lane 2c is column c's class i % 8, lane 2c + 1 its class
  * i % 8 + 1. Each 8-byte chunk of weights is broadcast to the columns'
  * 64-bit lanes and runs against the panel's chunk, loaded once for both
  * rows. @dw16: each row's weight scales of the 16 blocks from i - i %
@@ -303,7 +303,7 @@ Z2_DISPATCH(hc1_dot2_q8_0_z, DOT2_Q8_0)
  */
 KINL void dotp_b32_pair(const bool q8, const uint8_t *const *b, const int nr,
                         const hc1_panel_view *p, uint64_t i, bool two,
-                        double (*dw16)[8], __m512 *const *acc)
+                        double (*dw16)[8], __m512 (*acc)[4], int m)
 {
     const __mmask16 lm = two ? 0xffff : 0x5555;
     const __m512i m4 = _mm512_set1_epi8(0x0f);
@@ -364,7 +364,7 @@ KINL void dotp_b32_pair(const bool q8, const uint8_t *const *b, const int nr,
         __m512 t = _mm512_mul_ps(
             _mm512_cvtepi32_ps(_mm512_add_epi32(keep, swap)), d);
         __m512 dw = _mm512_castpd_ps(_mm512_set1_pd(dw16[r][(i & 15) / 2]));
-        *acc[r] = _mm512_mask3_fmadd_ps(dw, t, *acc[r], lm);
+        acc[r][m] = _mm512_mask3_fmadd_ps(dw, t, acc[r][m], lm);
     }
 }
 
@@ -395,17 +395,15 @@ KINL void dotp_b32_body(const bool q8, uint64_t n, const void *w, size_t rb,
             _mm512_store_ps((float *)dw16[r], b32_scales16(b[r], q8, g, ng));
         }
         KPF(pf, rb, nr, g * B32_BYTES(q8), ng * B32_BYTES(q8));
-        if (ng == 16) {
+        /* unrolled, so each pair's accumulator is a register */
 #pragma GCC unroll 8
-            for (int m = 0; m < 8; m++) {
-                __m512 *ac[2] = { &acc[0][m & 3], &acc[1][m & 3] };
-                dotp_b32_pair(q8, b, nr, &p, g + 2 * m, true, dw16, ac);
-            }
-        } else {
-            for (int m = 0; 2 * m < ng; m++) {
-                __m512 *ac[2] = { &acc[0][m & 3], &acc[1][m & 3] };
+        for (int m = 0; m < 8; m++) {
+            if (ng == 16) {
+                dotp_b32_pair(q8, b, nr, &p, g + 2 * m, true, dw16, acc,
+                              m & 3);
+            } else if (2 * m < ng) {
                 dotp_b32_pair(q8, b, nr, &p, g + 2 * m, 2 * m + 1 < ng, dw16,
-                              ac);
+                              acc, m & 3);
             }
         }
     }
