@@ -366,9 +366,9 @@ hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
 size_t hc1_panel_bytes(uint32_t act_type, uint64_t n)
 {
     uint64_t nd = hc1_panel_nd(act_type, n);
-    /* qs and d, then no8 (nd * 32 bytes) or bs (n bytes) */
+    /* qs and d, then no8 (nd * 32 bytes) or s32 (n / 2 bytes) */
     return ((n * 8 + nd * 32 + 63) & ~(uint64_t)63) +
-           (act_type == GGML_Q8_K ? n : nd * 32);
+           (act_type == GGML_Q8_K ? n / 2 : nd * 32);
 }
 
 void hc1_panel_build(uint32_t act_type, uint64_t n, const void *const *cols,
@@ -393,9 +393,9 @@ void hc1_panel_build(uint32_t act_type, uint64_t n, const void *const *cols,
                 ((int32_t *)pv.no8)[hc1_panel_bi(act_type, i, c)] =
                     -8 * (a.bsum[2 * i] + a.bsum[2 * i + 1]);
             } else {
-                int16_t *bs = (int16_t *)pv.bs + (i * HC1_MAX_COLS + c) * 2;
-                bs[0] = a.bsum[2 * i];
-                bs[1] = a.bsum[2 * i + 1];
+                /* |32 quants| <= 4096: an int16 */
+                ((int16_t *)pv.s32)[hc1_panel_s32i(i / 8, i % 8, c)] =
+                    (int16_t)(a.bsum[2 * i] + a.bsum[2 * i + 1]);
             }
         }
     }

@@ -99,8 +99,13 @@ typedef void (*hc1_dot2_fn)(uint64_t n, const void *w, size_t row_bytes,
  *                               scales (index: hc1_panel_bi())
  *   Q8_0 kind: int32_t no8[nd][8]       -8 * the block's quant sum
  *                                       (index: hc1_panel_bi())
- *   Q8_K kind: int16_t bs[n / 32][8][2] each column's two 16-sums of
- *                                       every 32 elements
+ *   Q8_K kind: int16_t s32[n / 256][2][16][2]  the 32-sums of each
+ *                                       column's sub-blocks: for super-
+ *                                       block i, sub-block sb of column
+ *                                       c is s32[i][sb / 4][8 (sb / 2 %
+ *                                       2) + c][sb % 2], so each vector
+ *                                       pairs two sub-blocks of all
+ *                                       columns (index: hc1_panel_s32i())
  */
 size_t hc1_panel_bytes(uint32_t act_type, uint64_t n);
 
@@ -116,6 +121,12 @@ static inline uint64_t hc1_panel_bi(uint32_t act_type, uint64_t i, int c)
     }
     return (i & ~(uint64_t)1) * HC1_MAX_COLS + 2 * c + (i & 1);
 }
+/* Where sub-block @sb (0-7) of super-block @i of column @c sits in s32. */
+static inline uint64_t hc1_panel_s32i(uint64_t i, int sb, int c)
+{
+    return i * 64 + (sb / 4) * 32 + (8 * (sb / 2 % 2) + c) * 2 + sb % 2;
+}
+
 void hc1_panel_build(uint32_t act_type, uint64_t n, const void *const *cols,
                      int nc, void *dst);
 
@@ -129,7 +140,7 @@ typedef struct hc1_panel_view {
     const int8_t *qs;
     const float *d;
     const int32_t *no8;     /* Q8_0 kind */
-    const int16_t *bs;      /* Q8_K kind */
+    const int16_t *s32;     /* Q8_K kind */
 } hc1_panel_view;
 
 static inline hc1_panel_view hc1_panel(const void *buf, uint32_t act_type,
@@ -142,7 +153,7 @@ static inline hc1_panel_view hc1_panel(const void *buf, uint32_t act_type,
     v.qs = (const int8_t *)p;
     v.d = (const float *)(p + n * 8);
     v.no8 = (const int32_t *)(p + aux);
-    v.bs = (const int16_t *)(p + aux);
+    v.s32 = (const int16_t *)(p + aux);
     return v;
 }
 

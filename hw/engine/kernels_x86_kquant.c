@@ -427,13 +427,14 @@ KINL void dotp_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
 
     for (uint64_t i = 0; i < nb; i++) {
-        /* scales as int32 (vpdpwssd: the low word, the high word 0),
-         * then the mins in both words (against a pair of 16-sums) */
-        int32_t sm[2][16] __attribute__((aligned(64)));
+        /* scales as int32 (vpdpwssd: the low word, the high word 0);
+         * the mins stay int16 in sm16's high half */
+        int32_t sm[2][8] __attribute__((aligned(32)));
+        __m256i sm16[2];
         for (int r = 0; r < nr; r++) {
-            __m512i sm32 = _mm512_cvtepu16_epi32(q4k_sm16(b[r][i].scales));
-            _mm512_store_si512(sm[r], _mm512_mask_or_epi32(
-                sm32, 0xff00, sm32, _mm512_slli_epi32(sm32, 16)));
+            sm16[r] = q4k_sm16(b[r][i].scales);
+            _mm256_store_si256((__m256i *)sm[r], _mm256_cvtepu16_epi32(
+                _mm256_castsi256_si128(sm16[r])));
         }
         __asm__ volatile("" : : "m"(sm) : "memory");
         KPF(pf, rb, nr, i * sizeof(blk_q4_K), sizeof(blk_q4_K));
@@ -471,24 +472,35 @@ KINL void dotp_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
                     _mm512_set1_epi32(sm[r][sb]));
             }
         }
-        /* mins: min_sb x (the two 16-sums of sub-block sb) per column */
-        const __m256i *bs = (const __m256i *)(p.bs + i * 8 * 16);
+        /*
+         * mins: min_sb x (the 32-sum of sub-block sb) per column. Each
+         * s32 vector holds two sub-block pairs of all columns (lane 8j
+         * + c: pair j of column c), met by the pairs' mins, which are
+         * int16 words 8..15 of sm16 (dwords 4..7).
+         */
+        const __m512i *s32 = (const __m512i *)(p.s32 + i * 64);
         __m256 ad = _mm256_load_ps(p.d + i * HC1_MAX_COLS);
         for (int r = 0; r < nr; r++) {
-            __m256i m[2] = { _mm256_setzero_si256(), _mm256_setzero_si256() };
-            for (int sb = 0; sb < 8; sb++) {
-                m[sb & 1] = _mm256_dpwssd_epi32(
-                    m[sb & 1], _mm256_load_si256(bs + sb),
-                    _mm256_set1_epi32(sm[r][8 + sb]));
-            }
+            __m512i smz = _mm512_castsi256_si512(sm16[r]);
+            __m512i mm = _mm512_dpwssd_epi32(
+                _mm512_madd_epi16(_mm512_load_si512(s32),
+                                  _mm512_permutexvar_epi32(
+                                      _mm512_setr_epi32(4, 4, 4, 4, 4, 4, 4,
+                                                        4, 5, 5, 5, 5, 5, 5,
+                                                        5, 5), smz)),
+                _mm512_load_si512(s32 + 1),
+                _mm512_permutexvar_epi32(
+                    _mm512_setr_epi32(6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7,
+                                      7, 7, 7), smz));
+            __m256i m8 = _mm256_add_epi32(_mm512_castsi512_si256(mm),
+                                          _mm512_extracti64x4_epi64(mm, 1));
             __m256i st = kq_cols(_mm512_add_epi32(s[r][0], s[r][1]));
             acc[r] = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(
                                          _cvtsh_ss(b[r][i].d)), ad),
                                      _mm256_cvtepi32_ps(st), acc[r]);
             acc[r] = _mm256_fnmadd_ps(_mm256_mul_ps(_mm256_set1_ps(
                                           _cvtsh_ss(b[r][i].dmin)), ad),
-                                      _mm256_cvtepi32_ps(_mm256_add_epi32(
-                                          m[0], m[1])), acc[r]);
+                                      _mm256_cvtepi32_ps(m8), acc[r]);
         }
     }
     for (int r = 0; r < nr; r++) {
