@@ -162,7 +162,8 @@ static inline hc1_panel_view hc1_panel(const void *buf, uint32_t act_type,
  * HC1_MAX_COLS columns of a panel; out[r * HC1_MAX_COLS + c]. Each
  * (row, column) gets the bits the format's two-row kernel gives it
  * alone: the exact integer sums of a block, then the same floating
- * point steps in the same order (see kernels_x86_panel.c).
+ * point steps in the same order (kernels_x86_block32.c,
+ * kernels_x86_kquant.c).
  */
 typedef void (*hc1_dotp_fn)(uint64_t n, const void *w, size_t row_bytes,
                             int nr, const void *panel, float *out,

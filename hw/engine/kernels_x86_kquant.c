@@ -388,7 +388,7 @@ KINL void dot2_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
 
 Z2_DISPATCH(hc1_dot2_q6_K_z, dot2_q6_K_body)
 
-/* ---- panel kernel (Q4_K) -------------------------------------------------- */
+/* ---- panel kernel (Q4_K) ------------------------------------------------ */
 
 /*
  * Against a panel (kernels.h) each vpdpbusd takes 8 weights broadcast
