@@ -169,8 +169,10 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
         }
         float inv = (float)(1.0 / sum);
 
-        /* weighted sum of values; with an f16 cache the weights are
-         * rounded to f16 first, as ggml multiplies by an f16 matrix */
+        /*
+         * weighted sum of values; with an f16 cache the weights are
+         * rounded to f16 first, as ggml multiplies by an f16 matrix
+         */
         if (e->kv_type == HC1_KV_F16) {
             for (uint32_t p = 0; p < n; p++) {
                 sc[p] = f16_to_f32(hc1_f32_to_f16(sc[p] * inv));
@@ -343,7 +345,8 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         /* s->xb: this layer's attention input, normalised */
         hc1_mm qkv[3] = { { &L->wq, s->q }, { &L->wk, s->k },
                           { &L->wv, s->v } };
-        if ((st = hc1_matmul(e, qkv, 3, s->xb, T))) {
+        st = hc1_matmul(e, qkv, 3, s->xb, T);
+        if (st) {
             return st;
         }
         hc1_lora_apply(rows, T, l, HC1_LORA_Q, s->xb, E, s->q, Q);
@@ -355,7 +358,8 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         hc1_pool_for(e->pool, T * in->n_head, 1, att_task, &aj);
 
         hc1_mm wo = { &L->wo, s->xb };
-        if ((st = hc1_matmul(e, &wo, 1, s->att, T))) {
+        st = hc1_matmul(e, &wo, 1, s->att, T);
+        if (st) {
             return st;
         }
         hc1_lora_apply(rows, T, l, HC1_LORA_O, s->att, Q, s->xb, E);
@@ -364,14 +368,16 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         for_tokens(e, T, norm_task, &tj);
 
         hc1_mm gu[2] = { { &L->w_gate, s->hb }, { &L->w_up, s->hb2 } };
-        if ((st = hc1_matmul(e, gu, 2, s->xb, T))) {
+        st = hc1_matmul(e, gu, 2, s->xb, T);
+        if (st) {
             return st;
         }
         hc1_lora_apply(rows, T, l, HC1_LORA_GATE, s->xb, E, s->hb, F);
         hc1_lora_apply(rows, T, l, HC1_LORA_UP, s->xb, E, s->hb2, F);
         for_tokens(e, T, swiglu_task, &tj);
         hc1_mm dn = { &L->w_down, s->xb };
-        if ((st = hc1_matmul(e, &dn, 1, s->hb, T))) {
+        st = hc1_matmul(e, &dn, 1, s->hb, T);
+        if (st) {
             return st;
         }
         hc1_lora_apply(rows, T, l, HC1_LORA_DOWN, s->hb, F, s->xb, E);

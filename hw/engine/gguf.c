@@ -25,8 +25,10 @@
 #define GGUF_MAX_KEY_LEN    (1u << 16)
 #define GGUF_MAX_NAME_LEN   63          /* ggml's GGML_MAX_NAME - 1 */
 #define GGUF_MAX_ALIGNMENT  (1u << 24)
-/* The GGUF specification: a multiple of 8. Below that, F32 tensors and
- * the fp16 scales of quantized blocks could sit misaligned. */
+/*
+ * The GGUF specification: a multiple of 8. Below that, F32 tensors and
+ * the fp16 scales of quantized blocks could sit misaligned.
+ */
 #define GGUF_MIN_ALIGNMENT  8u
 
 typedef struct reader {

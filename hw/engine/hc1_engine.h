@@ -124,11 +124,15 @@ void hc1_engine_free(hc1_engine *e);
 size_t hc1_engine_kv_bytes_per_token(const hc1_engine *e);
 /* Threads in the pool (the caller's thread included). */
 uint32_t hc1_engine_n_threads(const hc1_engine *e);
-/* Host memory the engine holds beyond the mapped weights (activations,
- * scratch), not counting contexts. */
+/*
+ * Host memory the engine holds beyond the mapped weights (activations,
+ * scratch), not counting contexts.
+ */
 size_t hc1_engine_scratch_bytes(const hc1_engine *e);
-/* The SIMD level the kernels use ("avx512-bf16", "avx512-vnni", "avx2",
- * "portable"). */
+/*
+ * The SIMD level the kernels use ("avx512-bf16", "avx512-vnni", "avx2",
+ * "portable").
+ */
 const char *hc1_engine_isa(void);
 /*
  * Restrict the kernels to a SIMD level ("portable", "avx2", "avx512",
@@ -258,8 +262,10 @@ void hc1_sampling_default(hc1_sampling *s);
 /* The counter-based generator: 64 random bits for (seed, stream, pos). */
 uint64_t hc1_rng_u64(uint64_t seed, uint64_t stream, uint64_t pos);
 
-/* The last logits of a context (n_vocab floats), for tests and tools;
- * NULL before the first prefill and after a truncation. */
+/*
+ * The last logits of a context (n_vocab floats), for tests and tools;
+ * NULL before the first prefill and after a truncation.
+ */
 const float *hc1_ctx_logits(const hc1_ctx *c);
 
 #ifdef __cplusplus

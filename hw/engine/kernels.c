@@ -105,8 +105,10 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
     uint8_t *p = dst;
     switch (act_type) {
     case GGML_F16: {
-        /* rounded to f16 but kept as f32: exact, and no conversion in
-         * the kernels' inner loops */
+        /*
+         * rounded to f16 but kept as f32: exact, and no conversion in
+         * the kernels' inner loops
+         */
         float *y = dst;
         for (uint64_t i = 0; i < n; i++) {
             y[i] = f16_to_f32(hc1_f32_to_f16(x[i]));

@@ -139,8 +139,10 @@ void hc1_dot_q4_K_ref(uint64_t n, const void *w, const void *const *x,
                 sumi += sc * s;
                 summ += mn * (bs[2 * j] + bs[2 * j + 1]);
             }
-            /* the SIMD kernels' steps (kernels_x86_kquant.c), so every
-             * level gives Q4_K the same bits */
+            /*
+             * the SIMD kernels' steps (kernels_x86_kquant.c), so every
+             * level gives Q4_K the same bits
+             */
             float d = f16_to_f32(b[i].d) * a.d[i];
             float dm = f16_to_f32(b[i].dmin) * a.d[i];
             acc = fmaf(d, (float)sumi, acc);
@@ -165,8 +167,10 @@ void hc1_dot_q6_K_ref(uint64_t n, const void *w, const void *const *x,
                 const uint8_t *qh = b[i].qh + 32 * h;
                 const int8_t *sc = b[i].scales + 8 * h;
                 const int8_t *y = q8 + 128 * h;
-                /* 8 groups of 16 in this half: group g covers
-                 * y[16g .. 16g+15] */
+                /*
+                 * 8 groups of 16 in this half: group g covers
+                 * y[16g .. 16g+15]
+                 */
                 for (int g = 0; g < 8; g++) {
                     int quarter = g / 2;      /* which 32-run */
                     int s = 0;

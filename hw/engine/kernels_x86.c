@@ -26,8 +26,10 @@
 #include <immintrin.h>
 #include <string.h>
 
-/* AVX2: u8 x s8 pairs to i16, then pairs to i32 (no overflow: |u| <= 128,
- * |s| <= 127 and u * s pairs stay below 2^15). */
+/*
+ * AVX2: u8 x s8 pairs to i16, then pairs to i32 (no overflow: |u| <= 128,
+ * |s| <= 127 and u * s pairs stay below 2^15).
+ */
 static inline __attribute__((target("avx2,fma,f16c")))
 __m256i dot_u8s8_avx2(__m256i acc, __m256i u, __m256i s)
 {
@@ -144,14 +146,14 @@ void att_scores_x86(const float *q, const uint8_t *k, size_t stride,
         __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
         uint32_t d = 0;
         for (; d + 16 <= hd; d += 16) {
-            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), ld_kv(kp + d * es, kv16),
-                                 a0);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d),
+                                 ld_kv(kp + d * es, kv16), a0);
             a1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d + 8),
                                  ld_kv(kp + (d + 8) * es, kv16), a1);
         }
         for (; d < hd; d += 8) {
-            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), ld_kv(kp + d * es, kv16),
-                                 a0);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + d),
+                                 ld_kv(kp + d * es, kv16), a0);
         }
         out[p] = hsum256(_mm256_add_ps(a0, a1));
     }
@@ -217,8 +219,9 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
     return k;
 }
 
-/* ---- two-row AVX-512 kernels ------------------------------------------
- *
+/* ---- two-row AVX-512 kernels ------------------------------------------ */
+
+/*
  * One 512-bit accumulator per (row, column): with two rows and up to 8
  * columns that is 16 registers, and the activation loads are shared by
  * both rows. Each (row, column) sees the same operations whether the

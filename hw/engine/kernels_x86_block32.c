@@ -55,8 +55,10 @@
 static inline __attribute__((always_inline, target(T512)))
 __m512i q4_0_unpack2(const blk_q4_0 *b, uint64_t i, bool two)
 {
-    /* per block: its 16 bytes in both 128-bit lanes (by the load), the
-     * high lane shifted down a nibble: [low | high] nibbles in order */
+    /*
+     * per block: its 16 bytes in both 128-bit lanes (by the load), the
+     * high lane shifted down a nibble: [low | high] nibbles in order
+     */
     const __m256i sh = _mm256_setr_epi64x(0, 0, 4, 4);
     const __m256i m4 = _mm256_set1_epi8(0x0f);
     __m256i q0 = _mm256_and_si256(_mm256_srlv_epi64(
@@ -238,8 +240,10 @@ KINL void dot2_b32_group(const bool q8, const bool full, const uint8_t **b,
             }
             __m512i s = _mm512_sub_epi32(block_sums16(p), o8);
             __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(s), d);
-            /* blocks g..g+7, then g+8..g+15 (the same classes); blocks
-             * past the end leave their classes untouched */
+            /*
+             * blocks g..g+7, then g+8..g+15 (the same classes); blocks
+             * past the end leave their classes untouched
+             */
             for (int h = 0; h < 2; h++) {
                 __m256 dwh = h ? _mm512_extractf32x8_ps(dw[r], 1)
                                : _mm512_castps512_ps256(dw[r]);

@@ -98,7 +98,8 @@ KBODY void KFN(NAME##body_)(uint64_t n, const void *w,                      \
 
 #define LD_F32(p, i) _mm256_loadu_ps((const float *)(p) + (i))
 #define LD_F16(p, i) \
-    _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)(p) + (i))))
+    _mm256_cvtph_ps(_mm_loadu_si128( \
+        (const __m128i *)((const uint16_t *)(p) + (i))))
 #define LD_BF16(p, i) \
     _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32( \
         _mm_loadu_si128((const __m128i *)((const uint16_t *)(p) + (i)))), 16))
@@ -243,12 +244,15 @@ KBODY void KFN(dot_q4_K_body_)(uint64_t n, const void *w,
     for (uint64_t i = 0; i < nb; i++) {
         uint8_t sm[16];
         KFN(q4k_unpack_)(b[i].scales, sm);
-        __m256i sc32 = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)sm));
-        __m128i mn16 = _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)(sm + 8)));
+        __m256i sc32 = _mm256_cvtepu8_epi32(
+            _mm_loadl_epi64((const __m128i *)sm));
+        __m128i mn16 = _mm_cvtepu8_epi16(
+            _mm_loadl_epi64((const __m128i *)(sm + 8)));
         __m256i scb[8];
         __m256i q[8];
         for (int k = 0; k < 4; k++) {
-            __m256i raw = _mm256_loadu_si256((const __m256i *)(b[i].qs + 32 * k));
+            __m256i raw = _mm256_loadu_si256(
+                (const __m256i *)(b[i].qs + 32 * k));
             q[2 * k] = _mm256_and_si256(raw, m4);
             q[2 * k + 1] = _mm256_and_si256(_mm256_srli_epi16(raw, 4), m4);
         }
@@ -261,13 +265,14 @@ KBODY void KFN(dot_q4_K_body_)(uint64_t n, const void *w,
             const int16_t *bs = a[c].bsum + 16 * i;
             __m256i sum = _mm256_setzero_si256();
             for (int j = 0; j < 8; j++) {
-                __m256i p = KDOT(_mm256_setzero_si256(), q[j],
-                                 _mm256_loadu_si256((const __m256i *)(y + 32 * j)));
+                __m256i yj = _mm256_loadu_si256((const __m256i *)(y + 32 * j));
+                __m256i p = KDOT(_mm256_setzero_si256(), q[j], yj);
                 sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(p, scb[j]));
             }
             /* mins times the 32-sums of the activation quants */
-            __m128i b32 = _mm_hadd_epi16(_mm_loadu_si128((const __m128i *)bs),
-                                         _mm_loadu_si128((const __m128i *)(bs + 8)));
+            __m128i b32 = _mm_hadd_epi16(
+                _mm_loadu_si128((const __m128i *)bs),
+                _mm_loadu_si128((const __m128i *)(bs + 8)));
             __m128i mm = _mm_madd_epi16(mn16, b32);
             mm = _mm_add_epi32(mm, _mm_shuffle_epi32(mm, 0x4e));
             mm = _mm_add_epi32(mm, _mm_shuffle_epi32(mm, 0xb1));
@@ -343,8 +348,8 @@ KBODY void KFN(dot_q6_K_body_)(uint64_t n, const void *w,
             __m256i sum = _mm256_setzero_si256();
             int corr = 0;
             for (int k = 0; k < 8; k++) {
-                __m256i p = KDOT(_mm256_setzero_si256(), q[k],
-                                 _mm256_loadu_si256((const __m256i *)(y + 32 * k)));
+                __m256i yk = _mm256_loadu_si256((const __m256i *)(y + 32 * k));
+                __m256i p = KDOT(_mm256_setzero_si256(), q[k], yk);
                 sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(p, scv[k]));
             }
             /* 16-groups g in order: scale index = g (see the layout) */

@@ -222,8 +222,10 @@ void q6k_prep(const blk_q6_K *b, q6k_w *o)
 {
     const __m512i m4 = _mm512_set1_epi8(0x0f);
     const __m512i m30 = _mm512_set1_epi8(0x30);
-    /* per 64-bit lane: the low 32 bytes take one qh bit pair, the high
-     * 32 bytes the next, both moved to bits 4-5 */
+    /*
+     * per 64-bit lane: the low 32 bytes take one qh bit pair, the high
+     * 32 bytes the next, both moved to bits 4-5
+     */
     const __m512i sl = _mm512_setr_epi64(4, 4, 4, 4, 2, 2, 2, 2);
     const __m512i sr = _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2);
     const __m512i base = _mm512_setr_epi32(0, 0, 0, 0, 0x10001, 0x10001,
@@ -427,8 +429,10 @@ KINL void dotp_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
     __m256 acc[2] = { _mm256_setzero_ps(), _mm256_setzero_ps() };
 
     for (uint64_t i = 0; i < nb; i++) {
-        /* scales as int32 (vpdpwssd: the low word, the high word 0);
-         * the mins stay int16 in sm16's high half */
+        /*
+         * scales as int32 (vpdpwssd: the low word, the high word 0);
+         * the mins stay int16 in sm16's high half
+         */
         int32_t sm[2][8] __attribute__((aligned(32)));
         __m256i sm16[2];
         for (int r = 0; r < nr; r++) {
@@ -453,8 +457,10 @@ KINL void dotp_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
             for (int k = 0; k < 4; k++) {
                 __m512i y = _mm512_load_si512(a + 64 * (4 * sb + k));
                 for (int r = 0; r < nr; r++) {
-                    /* elements 32 sb + 8 k: low or high nibbles of 8
-                     * bytes, broadcast by the load */
+                    /*
+                     * elements 32 sb + 8 k: low or high nibbles of 8
+                     * bytes, broadcast by the load
+                     */
                     uint64_t raw;
                     memcpy(&raw, b[r][i].qs + 32 * (sb / 2) + 8 * k, 8);
                     __m512i wc = _mm512_set1_epi64((long long)raw);

@@ -117,8 +117,10 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                     uint64_t row = q0 - j->rows_before[k];
                     const uint8_t *wr = (const uint8_t *)w->data +
                                         row * w->row_bytes;
-                    /* pairs of rows share the activation loads; a row's
-                     * result is the same alone or paired */
+                    /*
+                     * pairs of rows share the activation loads; a row's
+                     * result is the same alone or paired
+                     */
                     int nr = fn2 && q0 + 1 < te ? 2 : 1;
                     float res[2 * HC1_MAX_COLS];
                     /*
@@ -241,12 +243,15 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
     for (int k = 0; k < n_mm; k++) {
         const hc1_tensor *w = mm[k].w;
         uint32_t at = hc1_vec_dot_type(w->type);
-        int d;
-        for (d = 0; d < n_done && done_types[d] != at; d++) {
+        int d = 0;
+        while (d < n_done && done_types[d] != at) {
+            d++;
         }
         if (d == n_done) {
-            /* distinct types get distinct buffers: convert() caches by
-             * type; panels if any matmul of that type runs on them */
+            /*
+             * distinct types get distinct buffers: convert() caches by
+             * type; panels if any matmul of that type runs on them
+             */
             bool panels = false;
             for (int k2 = k; k2 < n_mm; k2++) {
                 panels |= j.fnp[k2] && hc1_vec_dot_type(mm[k2].w->type) == at;

@@ -278,9 +278,11 @@ static hc1_status bind_model(binder *b)
         }
     }
 
-    /* vocabulary: the token list decides its size; a model may also
+    /*
+     * vocabulary: the token list decides its size; a model may also
      * come without a tokenizer (tokenizer.ggml.model "none" or absent),
-     * then llama.vocab_size or the embedding does */
+     * then llama.vocab_size or the embedding does
+     */
     char tokm[16];
     get_string(b, "tokenizer.ggml.model", tokm, sizeof(tokm));
     bool has_tok = tokm[0] && strcmp(tokm, "none") != 0;
@@ -314,11 +316,17 @@ static hc1_status bind_model(binder *b)
                         "has %u entries", vs, in->n_vocab);
         }
     }
-    if ((st = check_token(b, "tokenizer.ggml.bos_token_id", &in->bos_id)) ||
-        (st = check_token(b, "tokenizer.ggml.eos_token_id", &in->eos_id)) ||
-        (st = check_token(b, "tokenizer.ggml.eot_token_id", &in->eot_id)) ||
-        (st = check_token(b, "tokenizer.ggml.eom_token_id", &in->eom_id))) {
-        return st;
+    static const char *const special[4] = {
+        "tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id",
+        "tokenizer.ggml.eot_token_id", "tokenizer.ggml.eom_token_id",
+    };
+    int32_t *special_id[4] = { &in->bos_id, &in->eos_id, &in->eot_id,
+                               &in->eom_id };
+    for (int i = 0; i < 4; i++) {
+        st = check_token(b, special[i], special_id[i]);
+        if (st) {
+            return st;
+        }
     }
 #undef U
 
@@ -329,12 +337,15 @@ static hc1_status bind_model(binder *b)
     uint64_t n_bound = 0;
     bool found;
 
-    if ((st = bind(b, "token_embd.weight", E, V, true, true, &m->tok_embd,
-                   NULL)) ||
-        (st = bind(b, "output_norm.weight", E, 1, false, true,
-                   &m->output_norm, NULL)) ||
-        (st = bind(b, "output.weight", E, V, true, false, &m->output,
-                   &found))) {
+    st = bind(b, "token_embd.weight", E, V, true, true, &m->tok_embd, NULL);
+    if (!st) {
+        st = bind(b, "output_norm.weight", E, 1, false, true,
+                  &m->output_norm, NULL);
+    }
+    if (!st) {
+        st = bind(b, "output.weight", E, V, true, false, &m->output, &found);
+    }
+    if (st) {
         return st;
     }
     n_bound += 2 + found;
@@ -344,8 +355,9 @@ static hc1_status bind_model(binder *b)
     }
     {
         hc1_tensor rf = { 0 };
-        if ((st = bind(b, "rope_freqs.weight", in->head_dim / 2, 1, false,
-                       false, &rf, &found))) {
+        st = bind(b, "rope_freqs.weight", in->head_dim / 2, 1, false, false,
+                  &rf, &found);
+        if (st) {
             return st;
         }
         if (found) {
@@ -372,7 +384,8 @@ static hc1_status bind_model(binder *b)
 #define T(suffix, a, c, mat, dst) \
     do { \
         snprintf(nm, sizeof(nm), "blk.%u.%s.weight", l, suffix); \
-        if ((st = bind(b, nm, a, c, mat, true, dst, NULL))) { \
+        st = bind(b, nm, a, c, mat, true, dst, NULL); \
+        if (st) { \
             return st; \
         } \
         n_bound++; \
@@ -421,8 +434,10 @@ static hc1_status bind_model(binder *b)
                     (unsigned long long)n_bound);
     }
 
-    /* the type of most matrices (by count: the output head alone is
-     * often bigger than the rest), and the byte total */
+    /*
+     * the type of most matrices (by count: the output head alone is
+     * often bigger than the rest), and the byte total
+     */
     {
         uint64_t count[GGML_TYPE_MAX] = { 0 };
         uint32_t best = 0;

@@ -256,10 +256,12 @@ void hc1_dequant_row(uint32_t type, const void *src, float *y, uint64_t n)
             for (int h = 0; h < 2; h++) {
                 for (int l = 0; l < 32; l++) {
                     int is = l / 16;
-                    int q1 = ((ql[l] & 0xf) | (((qh[l] >> 0) & 3) << 4)) - 32;
-                    int q2 = ((ql[l + 32] & 0xf) | (((qh[l] >> 2) & 3) << 4)) - 32;
+                    int q1 = ((ql[l] & 0xf) | ((qh[l] & 3) << 4)) - 32;
+                    int q2 = ((ql[l + 32] & 0xf) |
+                              (((qh[l] >> 2) & 3) << 4)) - 32;
                     int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-                    int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+                    int q4 = ((ql[l + 32] >> 4) |
+                              (((qh[l] >> 6) & 3) << 4)) - 32;
                     o[l] = d * sc[is + 0] * q1;
                     o[l + 32] = d * sc[is + 2] * q2;
                     o[l + 64] = d * sc[is + 4] * q3;

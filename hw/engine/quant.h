@@ -40,8 +40,10 @@ enum {
 #define QK4_0 32
 #define QK_K 256
 
-/* Block layouts (all packed by construction: only byte-sized members or
- * naturally aligned ones). */
+/*
+ * Block layouts (all packed by construction: only byte-sized members or
+ * naturally aligned ones).
+ */
 typedef struct {
     uint16_t d;             /* f16 scale */
     int8_t qs[QK8_0];

@@ -252,8 +252,10 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
     int32_t chosen = arg;
     if (s->temperature > 0.0f && isfinite(mx)) {
         uint32_t n = V;
-        /* top-k and top-p need the order; min-p and plain temperature
-         * sampling do not */
+        /*
+         * top-k and top-p need the order; min-p and plain temperature
+         * sampling do not
+         */
         bool need_sort = (s->top_k > 0 && s->top_k < V) || s->top_p < 1.0f;
         if (need_sort) {
             /*
@@ -272,8 +274,10 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
                 }
             }
             if ((s->top_k > m && s->top_k < V) || s->top_p >= 0.999999f) {
-                /* top-k reaches into the tail, or top-p would take it
-                 * (high temperature can make it matter): sort it all */
+                /*
+                 * top-k reaches into the tail, or top-p would take it
+                 * (high temperature can make it matter): sort it all
+                 */
                 m = V;
             }
             qsort(cd, m, sizeof(cand), cand_cmp);

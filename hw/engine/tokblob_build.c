@@ -331,7 +331,9 @@ hc1_status hc1_tokblob_build(const gguf_file *gf, uint32_t n_vocab,
             gguf_str s;
             size_t sp, l1, l2;
             gguf_arr_next_str(kmerge, &pos, &s);
-            for (sp = 1; sp < s.len && s.p[sp] != ' '; sp++) {
+            sp = 1;
+            while (sp < s.len && s.p[sp] != ' ') {
+                sp++;
             }
             if (s.len < 3 || sp >= s.len - 1) {
                 free(tmp);
