@@ -440,7 +440,6 @@ KINL void dotp_q4_K_body(uint64_t n, const void *w, size_t rb, const int nr,
             _mm256_store_si256((__m256i *)sm[r], _mm256_cvtepu16_epi32(
                 _mm256_castsi256_si128(sm16[r])));
         }
-        __asm__ volatile("" : : "m"(sm) : "memory");
         KPF(pf, rb, nr, i * sizeof(blk_q4_K), sizeof(blk_q4_K));
         const int8_t *a = p.qs + i * 2048;
         /* two chains of vpdpwssd per row: one would wait on its latency */
