@@ -250,13 +250,9 @@ static void tm_add(tm_tensor *t, int *n, const char *name, uint64_t ne0,
 }
 
 /*
- * K-quant rows are random blocks (no quantiser here), their scales set so
- * the weights have about the requested spread: Q4_K d * sc * q - dmin * m
- * with sc, q, m uniform has rms near 255 d (dmin = 7.5 d keeps the mean
- * near 0); Q6_K d * sc * (q - 32) has rms near 1370 d.
+ * Q4_0 as ggml's reference quantiser: d = signed max / -8, nibbles
+ * rounded from x / d + 8.5 and clamped to 15.
  */
-/* Q4_0 as ggml's reference quantiser: d = signed max / -8, nibbles
- * rounded from x / d + 8.5 and clamped to 15. */
 static void tm_q4_0_row(const float *x, blk_q4_0 *y, uint64_t n)
 {
     for (uint64_t i = 0; i < n / 32; i++) {
@@ -281,6 +277,12 @@ static void tm_q4_0_row(const float *x, blk_q4_0 *y, uint64_t n)
     }
 }
 
+/*
+ * K-quant rows are random blocks (no quantiser here), their scales set so
+ * the weights have about the requested spread: Q4_K d * sc * q - dmin * m
+ * with sc, q, m uniform has rms near 255 d (dmin = 7.5 d keeps the mean
+ * near 0); Q6_K d * sc * (q - 32) has rms near 1370 d.
+ */
 static void tm_kquant_row(uint32_t type, void *q, uint64_t n, float std,
                           uint64_t *s)
 {
