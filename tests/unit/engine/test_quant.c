@@ -100,11 +100,6 @@ static double ref_dot(uint32_t wtype, const void *w, const void *act,
 }
 
 /*
- * A two-row kernel over three rows (@w and two random ones): rows (0, 1)
- * and (1, 2) with all columns give each row's result; then every
- * (nr, first row, nc, first column) must reproduce them bit for bit.
- */
-/*
  * The panel kernel of @type at @isa (if there is one) must give every
  * (row, column) the bits of the two-row kernel (@res, rows of @w3 by
  * columns of @act), from any place in a panel of any width, paired or
@@ -153,6 +148,11 @@ static void test_panel(uint32_t type, hc1_isa isa, const uint8_t *w3,
     free(panel);
 }
 
+/*
+ * A two-row kernel over three rows (@w and two random ones): rows (0, 1)
+ * and (1, 2) with all columns give each row's result; then every
+ * (nr, first row, nc, first column) must reproduce them bit for bit.
+ */
 static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
                       const void *w, size_t rb, uint64_t n, void *const *act,
                       uint64_t *seed)
