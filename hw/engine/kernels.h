@@ -121,6 +121,7 @@ static inline uint64_t hc1_panel_bi(uint32_t act_type, uint64_t i, int c)
     }
     return (i & ~(uint64_t)1) * HC1_MAX_COLS + 2 * c + (i & 1);
 }
+
 /* Where sub-block @sb (0-7) of super-block @i of column @c sits in s32. */
 static inline uint64_t hc1_panel_s32i(uint64_t i, int sb, int c)
 {

@@ -1,7 +1,8 @@
 /*
- * Shared by the x86 kernel files (kernels_x86.c, kernels_x86_kquant.c):
- * the AVX-512 target strings, and the dispatch of the two-row kernels
- * to one instance per (rows, columns).
+ * Shared by the x86 kernel files (kernels_x86.c, kernels_x86_block32.c,
+ * kernels_x86_kquant.c): the AVX-512 target strings, the dispatch of the
+ * two-row kernels to one instance per (rows, columns), the prefetch
+ * helper, and the kernels each file gives the dispatch tables.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
