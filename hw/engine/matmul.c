@@ -102,8 +102,8 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
          * fast as memory gives them, so the distance is in bytes. With
          * several the kernels are bound by compute and take about the
          * same time per row in every format: the distance is in rows,
-         * and so in time (batched decode against 4608 bytes: Q8_0 +10
-         * %, Q4_K_M +7 %, Q4_0 the same).
+         * and so in time (batched decode, against 4608 bytes: Q8_0 10 %
+         * faster, Q4_K_M 7 %, Q4_0 the same).
          */
         size_t ahead = j->T > 1 ? PF_ROWS_COLS
                                 : (PF_BYTES + w->row_bytes - 1) / w->row_bytes;
