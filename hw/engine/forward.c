@@ -155,17 +155,29 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
             }
         }
 
-        /* softmax of scale * scores, summed in double */
-        float mx = -INFINITY;
+        /*
+         * softmax of scale * scores, summed in double. The maximum is
+         * taken in four interleaved parts, so no one chain of compares
+         * runs the length of the context; any order gives the same
+         * exponentials (only the sign of a zero maximum could differ).
+         * The sum runs after the exponentials, in position order, and
+         * stays in a register rather than around each call to expf.
+         */
+        float mx4[4] = { -INFINITY, -INFINITY, -INFINITY, -INFINITY };
         for (uint32_t p = 0; p < n; p++) {
             sc[p] *= scale;
-            mx = sc[p] > mx ? sc[p] : mx;
+            mx4[p % 4] = sc[p] > mx4[p % 4] ? sc[p] : mx4[p % 4];
+        }
+        float mx = mx4[0];
+        for (int i = 1; i < 4; i++) {
+            mx = mx4[i] > mx ? mx4[i] : mx;
+        }
+        for (uint32_t p = 0; p < n; p++) {
+            sc[p] = expf(sc[p] - mx);
         }
         double sum = 0.0;
         for (uint32_t p = 0; p < n; p++) {
-            float ex = expf(sc[p] - mx);
-            sc[p] = ex;
-            sum += (double)ex;
+            sum += (double)sc[p];
         }
         float inv = (float)(1.0 / sum);
 
@@ -174,14 +186,10 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
          * rounded to f16 first, as ggml multiplies by an f16 matrix
          */
         if (e->kv_type == HC1_KV_F16) {
-            for (uint32_t p = 0; p < n; p++) {
-                sc[p] = f16_to_f32(hc1_f32_to_f16(sc[p] * inv));
-            }
+            ak.weights(sc, n, inv);
             ak.values(sc, vbase + (size_t)kvh * hd * 2, rb, n, hd, out);
         } else if (e->kv_type == HC1_KV_F32) {
-            for (uint32_t p = 0; p < n; p++) {
-                sc[p] *= inv;
-            }
+            ak.weights(sc, n, inv);
             ak.values(sc, vbase + (size_t)kvh * hd * 4, rb, n, hd, out);
         } else {
             for (uint32_t d = 0; d < hd; d++) {

@@ -349,6 +349,20 @@ static void att_values_ref32(const float *w, const uint8_t *v, size_t stride,
     }
 }
 
+static void att_weights_ref16(float *w, uint32_t n, float inv)
+{
+    for (uint32_t p = 0; p < n; p++) {
+        w[p] = f16_to_f32(hc1_f32_to_f16(w[p] * inv));
+    }
+}
+
+static void att_weights_ref32(float *w, uint32_t n, float inv)
+{
+    for (uint32_t p = 0; p < n; p++) {
+        w[p] *= inv;
+    }
+}
+
 hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
 {
     hc1_att_kernels k;
@@ -361,6 +375,7 @@ hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
         }
     }
     k.scores = kv16 ? att_scores_ref16 : att_scores_ref32;
+    k.weights = kv16 ? att_weights_ref16 : att_weights_ref32;
     k.values = kv16 ? att_values_ref16 : att_values_ref32;
     return k;
 }

@@ -226,12 +226,16 @@ float hc1_vec_dot_f32(const float *a, const float *b, uint64_t n);
 /*
  * Attention over a KV cache of @n positions, @stride bytes apart, each
  * head @hd values of f16 (kv16) or f32:
- *   scores: out[p] = dot(q, k_p)
- *   values: out[d] = sum_p w[p] * v_p[d]   (p in order)
+ *   scores:  out[p] = dot(q, k_p)
+ *   weights: w[p] = w[p] * inv, rounded to f16 with an f16 cache (ggml
+ *            multiplies by an f16 matrix); every level gives the same
+ *            bits
+ *   values:  out[d] = sum_p w[p] * v_p[d]   (p in order)
  */
 typedef struct hc1_att_kernels {
     void (*scores)(const float *q, const uint8_t *k, size_t stride,
                    uint32_t n, uint32_t hd, float *out);
+    void (*weights)(float *w, uint32_t n, float inv);
     void (*values)(const float *w, const uint8_t *v, size_t stride,
                    uint32_t n, uint32_t hd, float *out);
 } hc1_att_kernels;

@@ -209,11 +209,46 @@ static void att_values32_x86(const float *w, const uint8_t *v, size_t stride,
     att_values_x86(w, v, stride, n, hd, out, false);
 }
 
+/*
+ * The weights step: F16C's conversion rounds to nearest even, with
+ * subnormals and overflow as hc1_f32_to_f16 (quant.c), so the bits are
+ * the portable loop's (test_quant checks); only a NaN's payload could
+ * differ. The tail runs through masked loads and stores.
+ */
+static __attribute__((target(T256)))
+void att_weights_x86(float *w, uint32_t n, float inv, bool kv16)
+{
+    __m256 s = _mm256_set1_ps(inv);
+    for (uint32_t p = 0; p < n; p += 8) {
+        uint32_t m = n - p < 8 ? n - p : 8;
+        __m256i lm = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)m),
+                                        _mm256_setr_epi32(0, 1, 2, 3, 4, 5,
+                                                          6, 7));
+        __m256 x = _mm256_mul_ps(_mm256_maskload_ps(w + p, lm), s);
+        if (kv16) {
+            x = _mm256_cvtph_ps(_mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT |
+                                                   _MM_FROUND_NO_EXC));
+        }
+        _mm256_maskstore_ps(w + p, lm, x);
+    }
+}
+
+static void att_weights16_x86(float *w, uint32_t n, float inv)
+{
+    att_weights_x86(w, n, inv, true);
+}
+
+static void att_weights32_x86(float *w, uint32_t n, float inv)
+{
+    att_weights_x86(w, n, inv, false);
+}
+
 hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
 {
-    hc1_att_kernels k = { NULL, NULL };
+    hc1_att_kernels k = { NULL, NULL, NULL };
     if (isa >= HC1_ISA_AVX2) {
         k.scores = kv16 ? att_scores16_x86 : att_scores32_x86;
+        k.weights = kv16 ? att_weights16_x86 : att_weights32_x86;
         k.values = kv16 ? att_values16_x86 : att_values32_x86;
     }
     return k;
@@ -495,7 +530,7 @@ hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa)
 
 hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
 {
-    hc1_att_kernels k = { NULL, NULL };
+    hc1_att_kernels k = { NULL, NULL, NULL };
     (void)kv16;
     (void)isa;
     return k;

@@ -396,6 +396,60 @@ static void test_f16(void)
 }
 
 /*
+ * The attention's weights step at every SIMD level gives the portable
+ * loop's bits: each finite half, the midpoints between neighbours (ties
+ * to even) and a float either side of them, subnormal halves, overflow
+ * to infinity, signed zeros, both signs; scaled by 1 and by 0.37; an
+ * odd count, so the masked tail runs too.
+ */
+static void test_att_weights(void)
+{
+    const uint32_t cap = 6 * 0x7c00 + 16;
+    float *x = malloc(cap * 4), *w = malloc(cap * 4);
+    uint32_t n = 0;
+    const float invs[2] = { 1.0f, 0.37f };
+
+    for (uint32_t h = 0; h < 0x7c00; h++) {
+        float a = hc1_f16_to_f32_slow((uint16_t)h);
+        float m = 0.5f * (a + hc1_f16_to_f32_slow((uint16_t)(h + 1)));
+        const float v[3] = { m, nextafterf(m, 0.0f), nextafterf(m, 1e9f) };
+        for (int i = 0; i < 3; i++) {
+            x[n++] = v[i];
+            x[n++] = -v[i];
+        }
+    }
+    x[n++] = 65520.0f;
+    x[n++] = -1e30f;
+    x[n++] = 0x1p-140f;
+    x[n++] = -0.0f;
+    x[n++] = 0.0f;
+    CHECK(n % 8 != 0 && n <= cap);
+    for (int isa = HC1_ISA_AVX2; isa <= (int)hc1_isa_best(); isa++) {
+        for (int kv16 = 0; kv16 < 2; kv16++) {
+            hc1_att_kernels ak = hc1_att_kernel_x86(kv16, (hc1_isa)isa);
+            for (int k = 0; ak.weights && k < 2; k++) {
+                memcpy(w, x, n * 4);
+                ak.weights(w, n, invs[k]);
+                for (uint32_t i = 0; i < n; i++) {
+                    float r = x[i] * invs[k];
+                    r = kv16 ? f16_to_f32(hc1_f32_to_f16(r)) : r;
+                    if (memcmp(&r, &w[i], 4)) {
+                        fprintf(stderr, "att weights isa=%s kv16=%d: %a * "
+                                "%g gives %a, not %a\n",
+                                hc1_isa_name((hc1_isa)isa), kv16, x[i],
+                                invs[k], w[i], r);
+                        fails++;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    free(x);
+    free(w);
+}
+
+/*
  * The SIMD activation quantiser gives the portable one's bytes, on
  * normal values and on what a broken model makes: NaN, infinities,
  * zeros, ties for the largest magnitude with either sign, denormals.
@@ -507,6 +561,7 @@ int main(void)
     test_actq();
     test_actq_simd();
     test_bf16_dp();
+    test_att_weights();
     const uint32_t types[] = { GGML_F32, GGML_F16, GGML_BF16, GGML_Q8_0,
                                GGML_Q4_0, GGML_Q4_K, GGML_Q6_K };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
