@@ -130,10 +130,18 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
     hc1_att_kernels ak = hc1_att_kernel(e->kv_type == HC1_KV_F16, hd);
 
     for (uint32_t item = item0; item < item1; item++) {
-        uint32_t t = item / n_head, h = item % n_head;
+        /*
+         * Items go by KV head, then token, then the query heads that
+         * share the KV head: in a prompt every token reads all earlier
+         * keys and values again, and this way one KV head's stay in L2
+         * across the tokens of the batch instead of coming back from
+         * L3 or memory for each token.
+         */
+        uint32_t kvh = item / (j->T * group);
+        uint32_t t = item / group % j->T;
+        uint32_t h = kvh * group + item % group;
         hc1_row *r = &j->rows[t];
         hc1_ctx *c = r->ctx;
-        uint32_t kvh = h / group;
         const float *q = e->s.q + (size_t)t * qdim + (size_t)h * hd;
         float *out = e->s.att + (size_t)t * qdim + (size_t)h * hd;
         const uint8_t *kbase = c->k + (size_t)j->layer * c->n_ctx * rb;
@@ -363,7 +371,8 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         tj.layer = l;
         for_tokens(e, T, rope_kv_task, &tj);
         att_job aj = { .e = e, .rows = rows, .T = T, .layer = l };
-        hc1_pool_for(e->pool, T * in->n_head, 1, att_task, &aj);
+        hc1_pool_for(e->pool, T * in->n_head, in->n_head / in->n_head_kv,
+                     att_task, &aj);
 
         hc1_mm wo = { &L->wo, s->xb };
         st = hc1_matmul(e, &wo, 1, s->att, T);
