@@ -87,6 +87,27 @@ typedef void (*hc1_dot2_fn)(uint64_t n, const void *w, size_t row_bytes,
                             float *out, const void *pf);
 
 /*
+ * Span kernels (the float formats on AVX-512): the two-row kernel cut
+ * along the inner dimension, so the matmul can run a tile of rows
+ * against a span of the columns that fits L1 (8 f32 columns of 2048
+ * elements are 64 KiB, more than L1; see matmul.c) and go on with the
+ * next span. Runs elements [@k0, @k1) of the @rows rows from @w,
+ * @row_bytes apart (in pairs, a last odd row alone), @k0 and @k1
+ * multiples of HC1_DOTK_STEP, @k1 at most n rounded down to one. Each
+ * (row, column)'s running sums are carried in @acc (HC1_DOTK_ACC(r, c),
+ * 64-byte aligned): @k0 = 0 starts them at zero; the span that ends at
+ * n rounded down finishes them into out[r * HC1_MAX_COLS + c], the tail
+ * included. Any cut into spans gives the bits of the format's two-row
+ * kernel. @pf as for the two-row kernels, for all @rows rows.
+ */
+#define HC1_DOTK_STEP 16
+#define HC1_DOTK_ACC(r, c) (((r) * HC1_MAX_COLS + (c)) * HC1_DOTK_STEP)
+typedef void (*hc1_dotk_fn)(uint64_t n, uint64_t k0, uint64_t k1,
+                            const void *w, size_t row_bytes, uint32_t rows,
+                            const void *const *x, int nc, float *acc,
+                            float *out, const void *pf);
+
+/*
  * Column panels: the quantised activations of one group of up to
  * HC1_MAX_COLS columns (Q8_0 or Q8_K kind) interleaved, so a panel
  * kernel broadcasts 8 weights to all columns at once and every 32-bit
@@ -182,6 +203,9 @@ hc1_dot_fn hc1_dot_kernel(uint32_t wtype);
 /* The two-row kernel for the level in force, or NULL. */
 hc1_dot2_fn hc1_dot2_kernel(uint32_t wtype);
 hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa);
+/* The span kernel for the level in force, or NULL. */
+hc1_dotk_fn hc1_dotk_kernel(uint32_t wtype);
+hc1_dotk_fn hc1_dotk_kernel_x86(uint32_t wtype, hc1_isa isa);
 /* The panel kernel for the level in force, or NULL. */
 hc1_dotp_fn hc1_dotp_kernel(uint32_t wtype);
 hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa);

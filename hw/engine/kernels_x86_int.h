@@ -57,17 +57,37 @@ void NAME(uint64_t n, const void *w, size_t rb, int nr,                     \
     }                                                                       \
 }
 
+/* The span kernels (hc1_dotk_fn) of the float formats, by columns. */
+#define ZK_DISPATCH(NAME, BODY)                                             \
+__attribute__((target(T512)))                                               \
+void NAME(uint64_t n, uint64_t k0, uint64_t k1, const void *w, size_t rb,  \
+          uint32_t rows, const void *const *x, int nc, float *acc,         \
+          float *out, const void *pf)                                       \
+{                                                                           \
+    switch (nc) {                                                           \
+    case 1: BODY(n, k0, k1, w, rb, rows, x, 1, acc, out, pf); break;        \
+    case 2: BODY(n, k0, k1, w, rb, rows, x, 2, acc, out, pf); break;        \
+    case 3: BODY(n, k0, k1, w, rb, rows, x, 3, acc, out, pf); break;        \
+    case 4: BODY(n, k0, k1, w, rb, rows, x, 4, acc, out, pf); break;        \
+    case 5: BODY(n, k0, k1, w, rb, rows, x, 5, acc, out, pf); break;        \
+    case 6: BODY(n, k0, k1, w, rb, rows, x, 6, acc, out, pf); break;        \
+    case 7: BODY(n, k0, k1, w, rb, rows, x, 7, acc, out, pf); break;        \
+    default: BODY(n, k0, k1, w, rb, rows, x, 8, acc, out, pf); break;       \
+    }                                                                       \
+}
+
 /*
  * Prefetch the bytes [@o, @o + @len) of each of the @nr rows at @pf
  * (rows @rb apart) while the kernel works on the same bytes of its own
  * rows: one request per cache line, spread over the compute.
  */
-#define KPF(pf, rb, nr, o, len) do {                                        \
+#define KPF(pf, rb, nr, o, len) KPF_HINT(pf, rb, nr, o, len, 0)
+#define KPF_HINT(pf, rb, nr, o, len, hint) do {                             \
         if (pf) {                                                           \
             for (int r_ = 0; r_ < (nr); r_++) {                             \
                 for (size_t q_ = 0; q_ < (size_t)(len); q_ += 64) {         \
                     __builtin_prefetch((const uint8_t *)(pf) + r_ * (rb) +  \
-                                       (o) + q_, 0, 0);                     \
+                                       (o) + q_, 0, hint);                  \
                 }                                                           \
             }                                                               \
         }                                                                   \

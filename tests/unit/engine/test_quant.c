@@ -153,6 +153,71 @@ static void test_panel(uint32_t type, hc1_isa isa, const uint8_t *w3,
  * and (1, 2) with all columns give each row's result; then every
  * (nr, first row, nc, first column) must reproduce them bit for bit.
  */
+/*
+ * The span kernel of @type at @isa (if there is one) must give every
+ * (row, column) the bits of the two-row kernel @f2: for any cut of the
+ * inner dimension into spans, any number of rows (pairs, then a last
+ * odd row alone) and of columns, with or without the prefetch hint;
+ * also on n - 5 elements of the same rows, where a tail of fewer than
+ * HC1_DOTK_STEP elements follows the last span.
+ */
+static int span_checks;
+
+static void test_span(uint32_t type, hc1_isa isa, hc1_dot2_fn f2,
+                      const uint8_t *w3, size_t rb, uint64_t n,
+                      void *const *act)
+{
+    hc1_dotk_fn fk = hc1_dotk_kernel_x86(type, isa);
+    const uint64_t cuts[] = { HC1_DOTK_STEP, 3 * HC1_DOTK_STEP, 512,
+                              UINT64_MAX / 2 };
+    const int ncs[] = { 1, 3, HC1_MAX_COLS };
+    const void *const *x = (const void *const *)act;
+    float *acc = aligned_alloc(64, 3 * HC1_MAX_COLS * HC1_DOTK_STEP * 4);
+    float ref[3 * HC1_MAX_COLS], got[3 * HC1_MAX_COLS];
+
+    if (!fk) {
+        free(acc);
+        return;
+    }
+    span_checks++;
+    for (uint64_t m = n; m + 5 >= n; m -= 5) {
+        uint64_t m16 = m & ~(uint64_t)(HC1_DOTK_STEP - 1);
+        f2(m, w3, rb, 2, x, HC1_MAX_COLS, ref, NULL);
+        f2(m, w3 + 2 * rb, rb, 1, x, HC1_MAX_COLS, ref + 2 * HC1_MAX_COLS,
+           NULL);
+        for (size_t ci = 0; ci < sizeof(cuts) / sizeof(cuts[0]); ci++) {
+            for (uint32_t rows = 1; rows <= 3; rows++) {
+                for (size_t ni = 0; ni < sizeof(ncs) / sizeof(ncs[0]); ni++) {
+                    int nc = ncs[ni];
+                    uint64_t k0 = 0, k1;
+                    memset(got, 0xff, sizeof(got));
+                    do {
+                        k1 = m16 - k0 < cuts[ci] ? m16 : k0 + cuts[ci];
+                        fk(m, k0, k1, w3, rb, rows, x, nc, acc, got,
+                           nc & 1 ? w3 : NULL);
+                        k0 = k1;
+                    } while (k1 < m16);
+                    for (uint32_t r = 0; r < rows; r++) {
+                        if (memcmp(&got[r * HC1_MAX_COLS],
+                                   &ref[r * HC1_MAX_COLS], nc * 4)) {
+                            fprintf(stderr, "%s isa=%s span n=%llu: row %u "
+                                    "differs from dot2 (spans of %llu, %u "
+                                    "rows, %d columns: %.9g vs %.9g)\n",
+                                    ggml_traits(type)->name,
+                                    hc1_isa_name(isa), (unsigned long long)m,
+                                    r, (unsigned long long)cuts[ci], rows, nc,
+                                    got[r * HC1_MAX_COLS],
+                                    ref[r * HC1_MAX_COLS]);
+                            fails++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    free(acc);
+}
+
 static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
                       const void *w, size_t rb, uint64_t n, void *const *act,
                       uint64_t *seed)
@@ -209,6 +274,7 @@ static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
         }
     }
     test_panel(type, isa, w3, rb, n, act, res);
+    test_span(type, isa, f2, w3, rb, n, act);
     free(w3);
 }
 
@@ -575,8 +641,9 @@ int main(void)
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         test_type(types[i]);
     }
-    printf("kernels: best ISA %s; panel kernels checked on %d shapes\n",
-           hc1_isa_name(hc1_isa_best()), panel_checks);
+    printf("kernels: best ISA %s; panel kernels checked on %d shapes, "
+           "span kernels on %d\n", hc1_isa_name(hc1_isa_best()),
+           panel_checks, span_checks);
     printf("%d passed, %d failed\n", fails ? 0 : 1, fails ? 1 : 0);
     return fails ? 1 : 0;
 }
