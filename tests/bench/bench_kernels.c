@@ -3,7 +3,11 @@
  * the CPU has (a level that keeps the kernel of the one below is not
  * repeated), single thread, over a 4096 x 2048 matrix (bigger than
  * L2, like decode) with 1 and 4 activation columns. Prints weight GB/s
- * and integer/float multiply-accumulates per second.
+ * and integer/float multiply-accumulates per second. The 8-column runs
+ * take 8 distinct columns, as batched decode does: for the float formats
+ * they do not fit L1 (8 x 8 KiB of f32), which is what the span path,
+ * a tile of rows against spans of the columns as the matmul runs it,
+ * is for.
  *
  *   bench_kernels [MIB]   the matrix as that many MiB of weights instead
  *                         (64: beyond L3, streamed from DRAM as in decode;
@@ -86,7 +90,7 @@ int main(int argc, char **argv)
                 float out[16];
                 double best = 1e9;
                 for (int c = 0; c < 8; c++) {
-                    xs[c] = act + (c % 4) * ab;
+                    xs[c] = act + c * ab;
                 }
                 for (int rep = 0; rep < 5; rep++) {
                     double t0 = now_s();
@@ -120,7 +124,7 @@ int main(int argc, char **argv)
             void *panel = aligned_alloc(64, (hc1_panel_bytes(at, n) + 63) &
                                             ~(size_t)63);
             for (int c = 0; c < 8; c++) {
-                xs[c] = act + (c % 4) * ab;
+                xs[c] = act + c * ab;
             }
             hc1_panel_build(at, n, xs, 8, panel);
             for (int rep = 0; rep < 5; rep++) {
@@ -136,6 +140,44 @@ int main(int argc, char **argv)
                    ggml_traits(t)->name, hc1_isa_name(hc1_isa_current()), 8,
                    rb * rows / best / 1e9, n * rows * 8 / best / 1e9);
             free(panel);
+        }
+        /*
+         * the span kernel, as the matmul runs it for 2..8 columns
+         * (matmul.c, mm_spans): tiles of 64 KiB of rows, spans of 512
+         * elements, the next tile prefetched
+         */
+        hc1_dotk_fn fk = hc1_dotk_kernel(t);
+        if (fk) {
+            const void *xs[8];
+            uint32_t tile = (64 * 1024 / rb) & ~1u;
+            uint64_t n16 = n & ~(uint64_t)(HC1_DOTK_STEP - 1);
+            float *acc = aligned_alloc(64, tile * HC1_MAX_COLS *
+                                           HC1_DOTK_STEP * 4);
+            float *res = malloc(tile * HC1_MAX_COLS * 4);
+            double best = 1e9;
+            for (int c = 0; c < 8; c++) {
+                xs[c] = act + c * ab;
+            }
+            for (int rep = 0; rep < 5; rep++) {
+                double t0 = now_s();
+                for (uint64_t r = 0; r + tile <= rows; r += tile) {
+                    const uint8_t *pf = mib && r + 2 * tile <= rows ?
+                                        w + (r + tile) * rb : NULL;
+                    for (uint64_t k0 = 0; k0 < n16; k0 += 512) {
+                        uint64_t k1 = n16 - k0 < 512 ? n16 : k0 + 512;
+                        fk(n, k0, k1, w + r * rb, rb, tile, xs, 8, acc, res,
+                           pf);
+                    }
+                }
+                double dt = now_s() - t0;
+                best = dt < best ? dt : best;
+            }
+            uint64_t done = rows / tile * tile;
+            printf("%-6s %-12s %4d %10.2f %10.2f  (span tiles)\n",
+                   ggml_traits(t)->name, hc1_isa_name(hc1_isa_current()), 8,
+                   rb * done / best / 1e9, n * done * 8 / best / 1e9);
+            free(acc);
+            free(res);
         }
         for (int isa = 0; isa <= HC1_ISA_AVX512_BF16; isa++) {
             hc1_dot_fn fn = hc1_dot_kernel_isa(t, (hc1_isa)isa);
