@@ -15,14 +15,19 @@
 #include "hc1_engine.h"
 #include "hc1_stop.h"
 #include "hc1_tok.h"
+#include "membw.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_STOPS 8
 
@@ -584,7 +589,8 @@ static long rss_anon_kb(void)
 
 /* Find "| model | quant |" rows in the baseline README table. */
 static bool baseline_lookup(const char *path, const char *shape,
-                            const char *quant, double *pp, double *tg)
+                            const char *quant, double *pp, double *tg,
+                            double *share)
 {
     FILE *f = fopen(path, "r");
     char line[1024];
@@ -612,6 +618,8 @@ static bool baseline_lookup(const char *path, const char *shape,
         if (k >= 6 && !strcasecmp(c[0], shape) && !strcasecmp(c[1], quant)) {
             *pp = atof(c[4]);
             *tg = atof(c[5]);
+            /* "share of bound", "-" where the weights fit in cache */
+            *share = k >= 8 ? atof(c[7]) : 0;
             fclose(f);
             return true;
         }
@@ -657,13 +665,64 @@ static const char *quant_of(const hc1_model_info *in)
     }
 }
 
+/*
+ * Weight bytes one decoded token reads: every tensor but the embedding
+ * table, of which one row is read, unless the output head reuses it
+ * (the baseline's "MB/tok").
+ */
+static uint64_t bytes_per_token(const hc1_model *m, const hc1_model_info *in)
+{
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < hc1_model_n_tensors(m); i++) {
+        hc1_tensor_info ti;
+        hc1_model_tensor_info(m, i, &ti);
+        if (in->tied_output || strcmp(ti.name, "token_embd.weight")) {
+            sum += ti.nbytes;
+        }
+    }
+    return sum;
+}
+
+/*
+ * The model file mapped once more, for the bandwidth probe: it reads
+ * the pages the engine's mapping streams (the same page cache). NULL if
+ * it cannot be mapped; the bench then goes without the probe.
+ */
+static const void *map_for_probe(const char *path, size_t *len)
+{
+    struct stat sb;
+    void *p;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return NULL;
+    }
+    if (fstat(fd, &sb) < 0 || sb.st_size <= 0) {
+        close(fd);
+        return NULL;
+    }
+    p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) {
+        return NULL;
+    }
+    *len = (size_t)sb.st_size;
+    return p;
+}
+
+/* below this a model's weights stay in the caches: no memory bound */
+#define PROBE_MIN_BYTES (64u << 20)
+
 static int cmd_bench(const opts *o)
 {
     hc1_model *m = open_model(o->model);
     const hc1_model_info *in = hc1_model_get_info(m);
     hc1_engine *e = new_engine(m, o);
     uint32_t pp = o->pp, tg = o->tg, B = o->batch, R = o->reps;
-    double pps[64], tgs[64], bts[64], ppc[64], tgc[64];
+    double pps[64], tgs[64], bts[64], ppc[64], tgc[64], bws[64], shr[64];
+    uint64_t bpt = bytes_per_token(m, in);
+    size_t map_len = 0;
+    const void *map = bpt >= PROBE_MIN_BYTES ?
+                      map_for_probe(o->model, &map_len) : NULL;
     int32_t *toks = malloc(sizeof(int32_t) * (pp + tg + 1));
     hc1_ctx **cs = calloc(B, sizeof(hc1_ctx *));
     int32_t *bt = malloc(sizeof(int32_t) * B);
@@ -685,6 +744,10 @@ static int cmd_bench(const opts *o)
     if (hc1_prefill(cs[0], toks, pp < 64 ? pp : 64)) {
         die("bench: prefill failed");
     }
+    if (map) {
+        /* the same for the probe's own mapping */
+        hc1_membw_read(map, map_len, hc1_engine_n_threads(e));
+    }
     for (uint32_t r = 0; r < R; r++) {
         hc1_ctx *c = cs[0];
         hc1_status s1;
@@ -700,6 +763,12 @@ static int cmd_bench(const opts *o)
         if (hc1_prefill(c, toks, 1)) {
             die("bench: prefill failed");
         }
+        /*
+         * The host's bandwidth just before and just after: decode of one
+         * context is bound by it, and it moves by the minute.
+         */
+        double bw0 = map ? hc1_membw_read(map, map_len,
+                                          hc1_engine_n_threads(e)) : 0;
         double c2 = cpu_s();
         double t2 = now_s();
         for (uint32_t i = 0; i < tg; i++) {
@@ -719,6 +788,10 @@ static int cmd_bench(const opts *o)
         tgc[r] = tg / (cpu_s() - c2);
         pps[r] = pp / (t1 - t0);
         tgs[r] = tg / (t3 - t2);
+        double bw1 = map ? hc1_membw_read(map, map_len,
+                                          hc1_engine_n_threads(e)) : 0;
+        bws[r] = (bw0 + bw1) / 2;
+        shr[r] = bws[r] > 0 ? tgs[r] * (double)bpt / bws[r] : 0;
         if (B > 1) {
             for (uint32_t b = 0; b < B; b++) {
                 hc1_ctx_truncate(cs[b], 0);
@@ -740,10 +813,11 @@ static int cmd_bench(const opts *o)
     double mpp = median(pps, (int)R), mtg = median(tgs, (int)R);
     double mbt = median(bts, (int)R);
     double mppc = median(ppc, (int)R), mtgc = median(tgc, (int)R);
-    double bpp = 0, btg = 0;
+    double mbw = median(bws, (int)R), mshr = median(shr, (int)R);
+    double bpp = 0, btg = 0, bshr = 0;
     bool have = o->baseline &&
                 baseline_lookup(o->baseline, shape_of(in), quant_of(in), &bpp,
-                                &btg);
+                                &btg, &bshr);
     size_t kvres = 0;
     for (uint32_t b = 0; b < B; b++) {
         kvres += hc1_ctx_bytes(cs[b]);
@@ -760,6 +834,11 @@ static int cmd_bench(const opts *o)
                hc1_engine_isa(), pp, tg, mpp, mtg, B, mbt, mbt / mtg,
                hc1_engine_scratch_bytes(e), kvres, rss_anon_kb(), mppc, mtgc,
                o->sample ? "true" : "false");
+        if (map) {
+            printf(", \"bytes_per_token\": %llu, \"mem_read_gb_s\": %.2f, "
+                   "\"tg_share_of_mem_bound\": %.3f",
+                   (unsigned long long)bpt, mbw / 1e9, mshr);
+        }
         if (have) {
             printf(", \"baseline_pp_tok_s\": %.2f, \"baseline_tg_tok_s\": "
                    "%.2f, \"pp_ratio\": %.3f, \"tg_ratio\": %.3f", bpp, btg,
@@ -780,6 +859,19 @@ static int cmd_bench(const opts *o)
         }
         if (o->sample) {
             printf("   (each token sampled)");
+        }
+        if (map) {
+            /*
+             * decode against the bandwidth of the same minutes, beside
+             * the baseline's share of its own machine's bound
+             */
+            printf("\nmemory now       %10.1f GB/s read (%u threads, around "
+                   "each decode run); decode reads %.0f MB a token: %.2f of "
+                   "that bound", mbw / 1e9, hc1_engine_n_threads(e),
+                   bpt / 1e6, mshr);
+            if (have && bshr > 0) {
+                printf(" (baseline %.2f of its own)", bshr);
+            }
         }
         printf("\nbatched x%-3u     %10.1f tok/s aggregate (%.2fx one "
                "context)\n", B, mbt, mbt / mtg);
@@ -808,6 +900,9 @@ static int cmd_bench(const opts *o)
     free(bt);
     free(bst);
     free(toks);
+    if (map) {
+        munmap((void *)map, map_len);
+    }
     hc1_engine_free(e);
     hc1_model_close(m);
     return 0;
