@@ -286,16 +286,16 @@ KINL void NAME(uint64_t n, uint64_t k0, uint64_t k1, const void *w,         \
 {                                                                           \
     __m512 acc[2][HC1_MAX_COLS];                                            \
     const uint8_t *wr[2] = { w, (const uint8_t *)w + rb };                  \
-    const uint64_t n16 = n & ~(uint64_t)15;                                 \
+    const uint64_t n16 = n & ~(uint64_t)(HC1_DOTK_STEP - 1);                \
     for (int r = 0; r < nr; r++) {                                          \
         for (int c = 0; c < nc; c++) {                                      \
             acc[r][c] = k0 ? _mm512_load_ps(accm + HC1_DOTK_ACC(r, c))      \
                            : _mm512_setzero_ps();                           \
         }                                                                   \
     }                                                                       \
-    for (uint64_t i = k0; i < k1; i += 16) {                                \
+    for (uint64_t i = k0; i < k1; i += HC1_DOTK_STEP) {                     \
         __m512 wv[2];                                                       \
-        KPF_HINT(pf, rb, nr, i * (ESZ), 16 * (ESZ), ZK_PF_HINT);            \
+        KPF_HINT(pf, rb, nr, i * (ESZ), HC1_DOTK_STEP * (ESZ), ZK_PF_HINT); \
         for (int r = 0; r < nr; r++) {                                      \
             wv[r] = LOADW(wr[r], i);                                        \
         }                                                                   \
@@ -338,7 +338,8 @@ KINL void NAME(uint64_t n, const void *w, size_t rb, const int nr,          \
                const void *const *x, const int nc, float *out,              \
                const void *pf)                                              \
 {                                                                           \
-    SPAN(n, 0, n & ~(uint64_t)15, w, rb, nr, x, nc, NULL, out, pf);         \
+    SPAN(n, 0, n & ~(uint64_t)(HC1_DOTK_STEP - 1), w, rb, nr, x, nc, NULL,  \
+         out, pf);                                                          \
 }
 
 Z2_OF_SPAN(dot2_f32_z_body, span_f32_body)

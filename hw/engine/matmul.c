@@ -5,9 +5,10 @@
  * activation type; then each thread takes chunks of weight rows and
  * runs the kernel over pairs of rows and groups of HC1_MAX_COLS tokens
  * (a lone token goes to the two-row kernel, a group of several to the
- * panel kernel where the format has one, both with the same bits):
- * for one group (decode), pair after pair; for more (prefill), a tile
- * of rows, hot in L2, against each group in turn. A row's result
+ * panel kernel where the format has one, or to the span kernel for the
+ * float formats, all with the same bits): for one group (decode), pair
+ * after pair; for more (prefill), a tile of rows, hot in L2, against
+ * each group in turn. A row's result
  * depends only on that row and that token, so the result is the same
  * for any thread count, chunking, tiling or batch.
  *
@@ -157,7 +158,7 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
         for (uint32_t t = 0; t < j->T; t++) {
             xs[t] = (const uint8_t *)j->act[k] + (size_t)t * j->act_stride[k];
         }
-        if (j->fnk[k] && j->T > 1) {
+        if (j->fnk[k]) {
             mm_spans(j, k, r, end, xs);
             r = end;
             continue;
@@ -310,9 +311,9 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
     for (int k = 0; k < n_mm; k++) {
         j.fn[k] = hc1_dot_kernel(mm[k].w->type);
         j.fn2[k] = hc1_dot2_kernel(mm[k].w->type);
-        /* one column goes to the two-row kernel, more to panels */
+        /* one column goes to the two-row kernel, more to panels or spans */
         j.fnp[k] = T > 1 ? hc1_dotp_kernel(mm[k].w->type) : NULL;
-        j.fnk[k] = hc1_dotk_kernel(mm[k].w->type);
+        j.fnk[k] = T > 1 ? hc1_dotk_kernel(mm[k].w->type) : NULL;
         if (!j.fn[k] || mm[k].w->ne0 != mm[0].w->ne0) {
             return HC1_E_INVAL;
         }
