@@ -685,8 +685,9 @@ static uint64_t bytes_per_token(const hc1_model *m, const hc1_model_info *in)
 
 /*
  * The model file mapped once more, for the bandwidth probe: it reads
- * the pages the engine's mapping streams (the same page cache). NULL if
- * it cannot be mapped; the bench then goes without the probe.
+ * the pages the engine's mapping streams (the same page cache). NULL,
+ * with errno set, if it cannot be mapped; the bench then goes without
+ * the probe and says why.
  */
 static const void *map_for_probe(const char *path, size_t *len)
 {
@@ -697,14 +698,19 @@ static const void *map_for_probe(const char *path, size_t *len)
         return NULL;
     }
     if (fstat(fd, &sb) < 0 || sb.st_size <= 0) {
+        int err = sb.st_size <= 0 ? EINVAL : errno;
         close(fd);
+        errno = err;
         return NULL;
     }
     p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
     if (p == MAP_FAILED) {
+        int err = errno;
+        close(fd);
+        errno = err;
         return NULL;
     }
+    close(fd);
     *len = (size_t)sb.st_size;
     return p;
 }
@@ -723,6 +729,8 @@ static int cmd_bench(const opts *o)
     size_t map_len = 0;
     const void *map = bpt >= PROBE_MIN_BYTES ?
                       map_for_probe(o->model, &map_len) : NULL;
+    const char *no_probe = bpt < PROBE_MIN_BYTES ? NULL :
+                           !map ? strerror(errno) : NULL;
     int32_t *toks = malloc(sizeof(int32_t) * (pp + tg + 1));
     hc1_ctx **cs = calloc(B, sizeof(hc1_ctx *));
     int32_t *bt = malloc(sizeof(int32_t) * B);
@@ -834,7 +842,7 @@ static int cmd_bench(const opts *o)
                hc1_engine_isa(), pp, tg, mpp, mtg, B, mbt, mbt / mtg,
                hc1_engine_scratch_bytes(e), kvres, rss_anon_kb(), mppc, mtgc,
                o->sample ? "true" : "false");
-        if (map) {
+        if (map && mbw > 0) {
             printf(", \"bytes_per_token\": %llu, \"mem_read_gb_s\": %.2f, "
                    "\"tg_share_of_mem_bound\": %.3f",
                    (unsigned long long)bpt, mbw / 1e9, mshr);
@@ -860,7 +868,13 @@ static int cmd_bench(const opts *o)
         if (o->sample) {
             printf("   (each token sampled)");
         }
-        if (map) {
+        if (map && mbw <= 0) {
+            no_probe = "a reader thread could not be started";
+        }
+        if (no_probe) {
+            printf("\nmemory now       no probe (%s): decode's share of the "
+                   "bound not measured", no_probe);
+        } else if (map) {
             /*
              * decode against the bandwidth of the same minutes, beside
              * the baseline's share of its own machine's bound
