@@ -844,8 +844,10 @@ static int cmd_bench(const opts *o)
                o->sample ? "true" : "false");
         if (map && mbw > 0) {
             printf(", \"bytes_per_token\": %llu, \"mem_read_gb_s\": %.2f, "
-                   "\"tg_share_of_mem_bound\": %.3f",
-                   (unsigned long long)bpt, mbw / 1e9, mshr);
+                   "\"tg_share_of_mem_bound\": %.3f, "
+                   "\"batch_share_of_mem_bound\": %.3f",
+                   (unsigned long long)bpt, mbw / 1e9, mshr,
+                   mbt / B * (double)bpt / mbw);
         }
         if (have) {
             printf(", \"baseline_pp_tok_s\": %.2f, \"baseline_tg_tok_s\": "
@@ -888,7 +890,17 @@ static int cmd_bench(const opts *o)
             }
         }
         printf("\nbatched x%-3u     %10.1f tok/s aggregate (%.2fx one "
-               "context)\n", B, mbt, mbt / mtg);
+               "context)", B, mbt, mbt / mtg);
+        if (!no_probe && map && B > 1) {
+            /*
+             * a step reads the weights once for all B contexts: how near
+             * the same bound batched decode runs, the other side of the
+             * ratio
+             */
+            printf("; weights at %.1f GB/s, %.2f of the bound",
+                   mbt / B * (double)bpt / 1e9, mbt / B * (double)bpt / mbw);
+        }
+        printf("\n");
         /* on a shared host the wall clock depends on what else runs;
          * tokens per CPU-second (all threads, spinning included) less */
         printf("per CPU-second:  prompt %.1f tok, decode %.1f tok "
