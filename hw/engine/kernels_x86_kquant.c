@@ -13,8 +13,8 @@
  * reduces in one instruction. Q6_K, per 128 weights and column: two
  * vpdpbusd (sums of 4, |sum| <= 4 * 63 * 128 < 2^15), one vpackssdw of
  * the two to i16 (exact), one vpdpwssd: 3 multiplies where vpmaddubsw
- * would take 4, which is what bounds the batched output head
- * (bench_kernels, 8 columns: 164-169 -> 171-175 GMAC/s from DRAM).
+ * took 4 (bench_kernels, 8 columns from DRAM: 164-169 -> 171-175
+ * GMAC/s; batched decode the same within noise).
  * A block's integer sum stays below 2^31 (256 * 63 * 127 * 128 for
  * Q6_K) and is converted to float once per block and (row, column),
  * with the same steps in every kernel and level.

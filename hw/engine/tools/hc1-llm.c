@@ -822,6 +822,8 @@ static int cmd_bench(const opts *o)
     double mbt = median(bts, (int)R);
     double mppc = median(ppc, (int)R), mtgc = median(tgc, (int)R);
     double mbw = median(bws, (int)R), mshr = median(shr, (int)R);
+    /* a batched step reads the weights once for all B contexts */
+    double bbw = mbt / B * (double)bpt;
     double bpp = 0, btg = 0, bshr = 0;
     bool have = o->baseline &&
                 baseline_lookup(o->baseline, shape_of(in), quant_of(in), &bpp,
@@ -846,8 +848,7 @@ static int cmd_bench(const opts *o)
             printf(", \"bytes_per_token\": %llu, \"mem_read_gb_s\": %.2f, "
                    "\"tg_share_of_mem_bound\": %.3f, "
                    "\"batch_share_of_mem_bound\": %.3f",
-                   (unsigned long long)bpt, mbw / 1e9, mshr,
-                   mbt / B * (double)bpt / mbw);
+                   (unsigned long long)bpt, mbw / 1e9, mshr, bbw / mbw);
         }
         if (have) {
             printf(", \"baseline_pp_tok_s\": %.2f, \"baseline_tg_tok_s\": "
@@ -892,13 +893,10 @@ static int cmd_bench(const opts *o)
         printf("\nbatched x%-3u     %10.1f tok/s aggregate (%.2fx one "
                "context)", B, mbt, mbt / mtg);
         if (!no_probe && map && B > 1) {
-            /*
-             * a step reads the weights once for all B contexts: how near
-             * the same bound batched decode runs, the other side of the
-             * ratio
-             */
-            printf("; weights at %.1f GB/s, %.2f of the bound",
-                   mbt / B * (double)bpt / 1e9, mbt / B * (double)bpt / mbw);
+            /* how near the same bound the batch runs: the ratio's
+             * other side */
+            printf("; weights at %.1f GB/s, %.2f of the bound", bbw / 1e9,
+                   bbw / mbw);
         }
         printf("\n");
         /* on a shared host the wall clock depends on what else runs;
