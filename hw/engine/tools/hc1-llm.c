@@ -893,8 +893,10 @@ static int cmd_bench(const opts *o)
         printf("\nbatched x%-3u     %10.1f tok/s aggregate (%.2fx one "
                "context)", B, mbt, mbt / mtg);
         if (!no_probe && map && B > 1) {
-            /* how near the same bound the batch runs: the ratio's
-             * other side */
+            /*
+             * how near the same bound the batch runs: the ratio's other
+             * side
+             */
             printf("; weights at %.1f GB/s, %.2f of the bound", bbw / 1e9,
                    bbw / mbw);
         }
