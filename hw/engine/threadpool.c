@@ -50,15 +50,29 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/*
+ * Guided self-scheduling: a claim takes what is left divided by twice
+ * the threads, in whole chunks and never less than one. The first
+ * claims are big, so a thread seldom starts a new range cold (a
+ * matmul's software prefetch only runs within a range), and the last
+ * small, so the threads finish together. (Medium Q4_0, 2 threads,
+ * against fixed chunks of a sixteenth: batched decode +3-4 %, one
+ * context +2-13 %, prompt the same.) A worker descheduled inside a
+ * claim now holds up to a quarter of a loop rather than a sixteenth;
+ * the wait is mostly the descheduling itself either way.
+ */
 static void run_chunks(hc1_pool *p, uint32_t ith)
 {
-    for (;;) {
-        uint32_t b = atomic_fetch_add(&p->next, p->chunk);
-        if (b >= p->n_items) {
-            return;
+    uint32_t b = atomic_load(&p->next);
+    while (b < p->n_items) {
+        uint32_t left = p->n_items - b;
+        uint32_t k = left / (2 * p->n);
+        k = k < p->chunk ? p->chunk : k - k % p->chunk;
+        if (!atomic_compare_exchange_weak(&p->next, &b, b + k)) {
+            continue;   /* b now holds the new start */
         }
-        uint32_t e = p->n_items - b < p->chunk ? p->n_items : b + p->chunk;
-        p->fn(p->arg, b, e, ith);
+        p->fn(p->arg, b, left < k ? p->n_items : b + k, ith);
+        b = atomic_load(&p->next);
     }
 }
 
