@@ -56,8 +56,8 @@ static inline void cpu_relax(void)
  * claims are big, so a thread seldom starts a new range cold (a
  * matmul's software prefetch only runs within a range), and the last
  * small, so the threads finish together. (Medium Q4_0, 2 threads,
- * against fixed chunks of a sixteenth: batched decode +3-4 %, one
- * context +2-13 %, prompt the same.) A worker descheduled inside a
+ * against fixed chunks of a sixteenth: batched decode +2-4 %, one
+ * context -1 to +13 %, prompt the same.) A worker descheduled inside a
  * claim now holds up to a quarter of a loop rather than a sixteenth;
  * the wait is mostly the descheduling itself either way.
  */
