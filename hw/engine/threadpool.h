@@ -3,10 +3,11 @@
  *
  * hc1_pool_for() splits [0, n) into ranges that the caller and the
  * workers claim one at a time: whole multiples of @chunk, big at first
- * and shrinking to one chunk as the loop runs out. The caller never waits for a worker that
- * has not started: on a loaded host (or a QEMU whose vCPUs compete with
- * the pool) a descheduled worker costs nothing, the caller just does
- * more of the chunks. Results must not depend on who runs a chunk.
+ * and shrinking to one chunk as the loop runs out. The caller never
+ * waits for a worker that has not started: on a loaded host (or a QEMU
+ * whose vCPUs compete with the pool) a descheduled worker costs
+ * nothing, the caller just does more of the ranges. Results must not
+ * depend on who runs a range.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
