@@ -128,6 +128,7 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
     float scale = 1.0f / sqrtf((float)hd);
     float *sc = e->s.scores + (size_t)ith * e->s.scores_cap;
     hc1_att_kernels ak = hc1_att_kernel(e->kv_type == HC1_KV_F16, hd);
+    hc1_exp_kernels ek = hc1_exp_kernel();
 
     for (uint32_t item = item0; item < item1; item++) {
         /*
@@ -164,29 +165,10 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
         }
 
         /*
-         * softmax of scale * scores, summed in double. The maximum is
-         * taken in four interleaved parts, so no one chain of compares
-         * runs the length of the context; any order gives the same
-         * exponentials (only the sign of a zero maximum could differ).
-         * The sum runs after the exponentials, in position order, and
-         * stays in a register rather than around each call to expf.
+         * softmax of scale * scores, summed in double (the kernel's
+         * eight partial sums in a fixed order, at every ISA level)
          */
-        float mx4[4] = { -INFINITY, -INFINITY, -INFINITY, -INFINITY };
-        for (uint32_t p = 0; p < n; p++) {
-            sc[p] *= scale;
-            mx4[p % 4] = sc[p] > mx4[p % 4] ? sc[p] : mx4[p % 4];
-        }
-        float mx = mx4[0];
-        for (int i = 1; i < 4; i++) {
-            mx = mx4[i] > mx ? mx4[i] : mx;
-        }
-        for (uint32_t p = 0; p < n; p++) {
-            sc[p] = expf(sc[p] - mx);
-        }
-        double sum = 0.0;
-        for (uint32_t p = 0; p < n; p++) {
-            sum += (double)sc[p];
-        }
+        double sum = ek.softmax(sc, n, scale);
         float inv = (float)(1.0 / sum);
 
         /*
@@ -286,10 +268,7 @@ static void swiglu_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
     size_t F = j->e->m->info.n_ff;
     (void)ith;
 
-    for (size_t i = t0 * F; i < t1 * F; i++) {
-        float g = s->hb[i];
-        s->hb[i] = (g / (1.0f + expf(-g))) * s->hb2[i];
-    }
+    hc1_exp_kernel().swiglu(s->hb + t0 * F, s->hb2 + t0 * F, (t1 - t0) * F);
 }
 
 static void for_tokens(hc1_engine *e, uint32_t T, hc1_range_fn fn,

@@ -7,6 +7,7 @@
 
 #include "kernels.h"
 #include "quant.h"
+#include "vexp.h"
 
 #include <math.h>
 #include <string.h>
@@ -377,6 +378,53 @@ hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
     k.scores = kv16 ? att_scores_ref16 : att_scores_ref32;
     k.weights = kv16 ? att_weights_ref16 : att_weights_ref32;
     k.values = kv16 ? att_values_ref16 : att_values_ref32;
+    return k;
+}
+
+/* ---- exponentials ------------------------------------------------------ */
+
+static double softmax_ref(float *s, uint32_t n, float scale)
+{
+    float mx8[8];
+    double sum8[8];
+    for (int i = 0; i < 8; i++) {
+        mx8[i] = -INFINITY;
+        sum8[i] = 0.0;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        s[p] *= scale;
+        mx8[p % 8] = s[p] > mx8[p % 8] ? s[p] : mx8[p % 8];
+    }
+    float mx = mx8[0];
+    for (int i = 1; i < 8; i++) {
+        mx = mx8[i] > mx ? mx8[i] : mx;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        s[p] = hc1_expf(s[p] - mx);
+        sum8[p % 8] += (double)s[p];
+    }
+    double sum = ((sum8[0] + sum8[1]) + (sum8[2] + sum8[3])) +
+                 ((sum8[4] + sum8[5]) + (sum8[6] + sum8[7]));
+    return sum;
+}
+
+static void swiglu_ref(float *g, const float *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        g[i] = g[i] / (1.0f + hc1_expf(-g[i])) * u[i];
+    }
+}
+
+hc1_exp_kernels hc1_exp_kernel(void)
+{
+    hc1_exp_kernels k = { softmax_ref, swiglu_ref };
+    hc1_isa isa = hc1_isa_current();
+    if (isa != HC1_ISA_PORTABLE) {
+        hc1_exp_kernels x = hc1_exp_kernel_x86(isa);
+        if (x.softmax) {
+            k = x;
+        }
+    }
     return k;
 }
 

@@ -267,4 +267,21 @@ typedef struct hc1_att_kernels {
 hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd);
 hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa);
 
+/*
+ * The exponentials of the per-token steps, by hc1_expf (vexp.h); every
+ * level gives the portable code's bits:
+ *   softmax: s[p] = exp(scale * s[p] - m), m the largest scale * s[p];
+ *            returns the sum of the results in double: eight partial
+ *            sums, over the positions p % 8 = 0 .. 7 in order, then
+ *            ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7))
+ *   swiglu:  g[i] = g[i] / (1 + exp(-g[i])) * u[i]
+ */
+typedef struct hc1_exp_kernels {
+    double (*softmax)(float *s, uint32_t n, float scale);
+    void (*swiglu)(float *g, const float *u, size_t n);
+} hc1_exp_kernels;
+
+hc1_exp_kernels hc1_exp_kernel(void);
+hc1_exp_kernels hc1_exp_kernel_x86(hc1_isa isa);
+
 #endif /* HC1_KERNELS_H */

@@ -14,6 +14,7 @@
 #include "kernels.h"
 #include "quant.h"
 #include "testutil.h"
+#include "vexp.h"
 
 #include <math.h>
 #include <string.h>
@@ -524,6 +525,148 @@ static void test_att_weights(void)
 }
 
 /*
+ * hc1_expf within 1.02 ulp of the exact exponential (a float's ulp,
+ * 2^-149 below the normal range) at 2^20 points spread over every float
+ * in [-110, 90]: every float there measured 1.01 at most. Infinity
+ * above the largest float's logarithm, 0 far below, NaN kept.
+ */
+static void test_expf(void)
+{
+    double worst = 0.0;
+    float wx = 0.0f;
+    for (uint32_t i = 0; i < (1u << 20); i++) {
+        /* the bit patterns in a stride that visits both signs */
+        uint32_t b = i * 4093u;
+        float x;
+        memcpy(&x, &b, 4);
+        if (!(x > -110.0f && x < 90.0f)) {
+            continue;
+        }
+        double t = exp((double)x), ulp = 0x1p-149;
+        float e = hc1_expf(x);
+        if (t > 0x1.fffffep127) {
+            CHECK(isinf(e) && e > 0);
+            continue;
+        }
+        if (t >= 0x1p-126) {
+            int ex;
+            frexp(t, &ex);
+            ulp = ldexp(1.0, ex - 24);
+        }
+        double err = fabs((double)e - t) / ulp;
+        if (err > worst) {
+            worst = err;
+            wx = x;
+        }
+    }
+    if (worst > 1.02) {
+        fprintf(stderr, "hc1_expf: %.3f ulp at %a\n", worst, wx);
+        fails++;
+    }
+    CHECK(isinf(hc1_expf(INFINITY)) && hc1_expf(89.0f) == INFINITY);
+    CHECK(hc1_expf(-INFINITY) == 0.0f && hc1_expf(-200.0f) == 0.0f);
+    CHECK(hc1_expf(-0.0f) == 1.0f && hc1_expf(0.0f) == 1.0f);
+    CHECK(isnan(hc1_expf(NAN)));
+    CHECK(hc1_expf(-103.0f) > 0.0f && hc1_expf(-103.0f) < 0x1p-126f);
+}
+
+/*
+ * Every bit of @a and @b the same, but a NaN's sign and payload: which
+ * NaN operand an x86 instruction passes on depends on the operand order
+ * the compiler chose.
+ */
+static bool same_bits(const float *a, const float *b, size_t n, size_t *at)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (memcmp(&a[i], &b[i], 4) && !(isnan(a[i]) && isnan(b[i]))) {
+            *at = i;
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The SIMD softmax and SwiGLU give the portable code's bits and sum, at
+ * every length up to 40 (each tail) and at 1000, on random scores and
+ * on what a broken model makes: infinities, NaN, zeros of both signs,
+ * values that overflow or underflow the exponential.
+ */
+static void test_exp_kernels(void)
+{
+    const size_t cap = 1000;
+    float *x = malloc(cap * 4), *y = malloc(cap * 4), *a = malloc(cap * 4);
+    float *b = malloc(cap * 4);
+    const float odd[] = { INFINITY, -INFINITY, NAN, 0.0f, -0.0f, 95.0f,
+                          -95.0f, 120.0f, -120.0f, 0x1p-140f, 1e30f };
+    uint64_t rs = 99;
+    hc1_isa was = hc1_isa_current();
+    hc1_isa_force(HC1_ISA_PORTABLE);
+    hc1_exp_kernels ref = hc1_exp_kernel();
+    hc1_isa_force(was);
+
+    for (int isa = HC1_ISA_AVX2; isa <= (int)hc1_isa_best(); isa++) {
+        hc1_exp_kernels k = hc1_exp_kernel_x86((hc1_isa)isa);
+        if (!k.softmax) {
+            continue;
+        }
+        for (size_t n = 1; n <= cap; n = n < 40 ? n + 1 : cap) {
+            for (int kind = 0; kind < 3; kind++) {
+                for (size_t i = 0; i < n; i++) {
+                    x[i] = (float)(((trng(&rs) % 1000003) / 1000003.0) * 40.0 - 20.0);
+                    y[i] = (float)(((trng(&rs) % 1000003) / 1000003.0) * 4.0 - 2.0);
+                    if (kind == 2 || (kind == 1 && i % 3 == 0)) {
+                        x[i] = odd[(i + n) % (sizeof(odd) / 4)];
+                    }
+                }
+                size_t at = 0;
+                memcpy(a, x, n * 4);
+                memcpy(b, x, n * 4);
+                double sa = k.softmax(a, (uint32_t)n, 0.125f);
+                double sb = ref.softmax(b, (uint32_t)n, 0.125f);
+                if (!same_bits(a, b, n, &at) ||
+                    (memcmp(&sa, &sb, sizeof(sa)) &&
+                     !(isnan(sa) && isnan(sb)))) {
+                    fprintf(stderr, "softmax isa=%s n=%zu kind=%d: [%zu] "
+                            "%a, not %a; sum %a, not %a\n",
+                            hc1_isa_name((hc1_isa)isa), n, kind, at, a[at],
+                            b[at], sa, sb);
+                    fails++;
+                }
+                memcpy(a, x, n * 4);
+                memcpy(b, x, n * 4);
+                k.swiglu(a, y, n);
+                ref.swiglu(b, y, n);
+                if (!same_bits(a, b, n, &at)) {
+                    fprintf(stderr, "swiglu isa=%s n=%zu kind=%d: silu(%a) "
+                            "* %a gives %a, not %a\n",
+                            hc1_isa_name((hc1_isa)isa), n, kind, x[at],
+                            y[at], a[at], b[at]);
+                    fails++;
+                }
+            }
+            if (n == cap) {
+                break;
+            }
+        }
+    }
+    /* a softmax of finite scores sums to 1 after the division */
+    for (size_t i = 0; i < 100; i++) {
+        x[i] = (float)(((trng(&rs) % 1000003) / 1000003.0) * 30.0);
+    }
+    double s = ref.softmax(x, 100, 1.0f), t = 0.0;
+    for (size_t i = 0; i < 100; i++) {
+        CHECK(x[i] > 0.0f && x[i] <= 1.0f);
+        t += x[i] / s;
+    }
+    CHECK(fabs(t - 1.0) < 1e-6);
+    free(x);
+    free(y);
+    free(a);
+    free(b);
+}
+
+/*
  * The SIMD activation quantiser gives the portable one's bytes, on
  * normal values and on what a broken model makes: NaN, infinities,
  * zeros, ties for the largest magnitude with either sign, denormals.
@@ -636,6 +779,8 @@ int main(void)
     test_actq_simd();
     test_bf16_dp();
     test_att_weights();
+    test_expf();
+    test_exp_kernels();
     const uint32_t types[] = { GGML_F32, GGML_F16, GGML_BF16, GGML_Q8_0,
                                GGML_Q4_0, GGML_Q4_K, GGML_Q6_K };
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
