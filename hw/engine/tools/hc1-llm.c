@@ -16,6 +16,7 @@
 #include "hc1_stop.h"
 #include "hc1_tok.h"
 #include "membw.h"
+#include "threadrtt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -715,6 +716,12 @@ static const void *map_for_probe(const char *path, size_t *len)
     return p;
 }
 
+/*
+ * Round trips per round of the placement probe: 5 rounds of this many
+ * take 10-50 ms.
+ */
+#define RTT_TRIPS 20000
+
 /* below this a model's weights stay in the caches: no memory bound */
 #define PROBE_MIN_BYTES (64u << 20)
 
@@ -725,6 +732,10 @@ static int cmd_bench(const opts *o)
     hc1_engine *e = new_engine(m, o);
     uint32_t pp = o->pp, tg = o->tg, B = o->batch, R = o->reps;
     double pps[64], tgs[64], bts[64], ppc[64], tgc[64], bws[64], shr[64];
+    double rtts[128];
+    int n_rtt = 0;
+    /* the threads' placement, only meaningful with several */
+    bool rtt = hc1_engine_n_threads(e) > 1;
     uint64_t bpt = bytes_per_token(m, in);
     size_t map_len = 0;
     const void *map = bpt >= PROBE_MIN_BYTES ?
@@ -777,6 +788,9 @@ static int cmd_bench(const opts *o)
          */
         double bw0 = map ? hc1_membw_read(map, map_len,
                                           hc1_engine_n_threads(e)) : 0;
+        if (rtt) {
+            rtts[n_rtt++] = hc1_thread_rtt_ns(RTT_TRIPS);
+        }
         double c2 = cpu_s();
         double t2 = now_s();
         for (uint32_t i = 0; i < tg; i++) {
@@ -814,6 +828,9 @@ static int cmd_bench(const opts *o)
             }
             double t5 = now_s();
             bts[r] = (double)tg * B / (t5 - t4);
+            if (rtt) {
+                rtts[n_rtt++] = hc1_thread_rtt_ns(RTT_TRIPS);
+            }
         } else {
             bts[r] = tgs[r];
         }
@@ -822,6 +839,7 @@ static int cmd_bench(const opts *o)
     double mbt = median(bts, (int)R);
     double mppc = median(ppc, (int)R), mtgc = median(tgc, (int)R);
     double mbw = median(bws, (int)R), mshr = median(shr, (int)R);
+    double mrtt = n_rtt ? median(rtts, n_rtt) : 0;
     /* a batched step reads the weights once for all B contexts */
     double bbw = mbt / B * (double)bpt;
     double bpp = 0, btg = 0, bshr = 0;
@@ -849,6 +867,9 @@ static int cmd_bench(const opts *o)
                    "\"tg_share_of_mem_bound\": %.3f, "
                    "\"batch_share_of_mem_bound\": %.3f",
                    (unsigned long long)bpt, mbw / 1e9, mshr, bbw / mbw);
+        }
+        if (mrtt > 0) {
+            printf(", \"thread_rtt_ns\": %.1f", mrtt);
         }
         if (have) {
             printf(", \"baseline_pp_tok_s\": %.2f, \"baseline_tg_tok_s\": "
@@ -899,6 +920,14 @@ static int cmd_bench(const opts *o)
              */
             printf("; weights at %.1f GB/s, %.2f of the bound", bbw / 1e9,
                    bbw / mbw);
+        }
+        if (mrtt > 0) {
+            /*
+             * where the host put the threads: one context decodes faster
+             * and a batch slower when they are far apart (README)
+             */
+            printf("\nthreads now      %10.0f ns round trip of a cache line "
+                   "between two threads (around each run)", mrtt);
         }
         printf("\n");
         /* on a shared host the wall clock depends on what else runs;
