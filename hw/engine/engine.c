@@ -26,6 +26,7 @@ static void scratch_free(hc1_scratch *s)
     free(s->hb2);
     free(s->rope);
     free(s->scores);
+    free(s->samp);
     for (int i = 0; i < GGML_TYPE_MAX; i++) {
         free(s->act[i]);
         free(s->panel[i]);
@@ -320,6 +321,9 @@ size_t hc1_engine_scratch_bytes(const hc1_engine *e)
                     in->head_dim) * sizeof(float);
     for (int i = 0; i < GGML_TYPE_MAX; i++) {
         b += e->s.act_cap[i] + e->s.panel_cap[i];
+    }
+    if (e->s.samp) {
+        b += 2 * (size_t)in->n_vocab * sizeof(float);
     }
     return b + e->s.scores_cap * e->n_threads * sizeof(float);
 }

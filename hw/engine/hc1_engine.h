@@ -250,7 +250,7 @@ typedef struct hc1_token_out {
  * Choose the next token from the context's current logits. Order:
  * repetition penalty, top-k, top-p, min-p (on the untempered
  * distribution), temperature, then one draw keyed by (seed, stream_id,
- * position). logprob / top_logprobs are of the biased, penalised logits
+ * position) over the surviving tokens in id order. logprob / top_logprobs are of the biased, penalised logits
  * before truncation and temperature. HC1_E_STATE when there are no
  * logits; HC1_E_INVAL for a bias id out of the vocabulary, a NaN or
  * +infinite bias, or bans that leave no token to choose.

@@ -415,9 +415,26 @@ static void swiglu_ref(float *g, const float *u, size_t n)
     }
 }
 
+static double expsum_ref(const float *x, float *y, uint32_t n, float shift,
+                         float scale)
+{
+    double sum8[8] = { 0 };
+    for (uint32_t i = 0; i < n; i++) {
+        float a = (x[i] - shift) * scale;
+        float e = isnan(a) ? 0.0f : hc1_expf(a);
+        if (y) {
+            y[i] = e;
+        }
+        sum8[i % 8] += (double)e;
+    }
+    double sum = ((sum8[0] + sum8[1]) + (sum8[2] + sum8[3])) +
+                 ((sum8[4] + sum8[5]) + (sum8[6] + sum8[7]));
+    return sum;
+}
+
 hc1_exp_kernels hc1_exp_kernel(void)
 {
-    hc1_exp_kernels k = { softmax_ref, swiglu_ref };
+    hc1_exp_kernels k = { softmax_ref, swiglu_ref, expsum_ref };
     hc1_isa isa = hc1_isa_current();
     if (isa != HC1_ISA_PORTABLE) {
         hc1_exp_kernels x = hc1_exp_kernel_x86(isa);

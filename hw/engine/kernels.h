@@ -275,10 +275,15 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa);
  *            sums, over the positions p % 8 = 0 .. 7 in order, then
  *            ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7))
  *   swiglu:  g[i] = g[i] / (1 + exp(-g[i])) * u[i]
+ *   expsum:  y[i] = exp((x[i] - shift) * scale), 0 where that argument
+ *            is NaN; returns the sum of the y[i] in double, summed as
+ *            softmax's; @y may be NULL (the sum only) or @x
  */
 typedef struct hc1_exp_kernels {
     double (*softmax)(float *s, uint32_t n, float scale);
     void (*swiglu)(float *g, const float *u, size_t n);
+    double (*expsum)(const float *x, float *y, uint32_t n, float shift,
+                     float scale);
 } hc1_exp_kernels;
 
 hc1_exp_kernels hc1_exp_kernel(void);

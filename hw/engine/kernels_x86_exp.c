@@ -111,12 +111,41 @@ void swiglu_x86(float *g, const float *u, size_t n)
     }
 }
 
+static __attribute__((target(TEXP)))
+double expsum_x86(const float *x, float *y, uint32_t n, float shift,
+                  float scale)
+{
+    __m256 vs = _mm256_set1_ps(shift), vc = _mm256_set1_ps(scale);
+    __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
+    for (uint32_t i = 0; i < n; i += 8) {
+        __m256i lm = lanes8(n - i < 8 ? n - i : 8);
+        __m256 a = _mm256_mul_ps(_mm256_sub_ps(_mm256_maskload_ps(x + i, lm),
+                                               vs), vc);
+        /* a NaN argument gives 0, and so do the lanes past the end */
+        __m256 keep = _mm256_and_ps(_mm256_cmp_ps(a, a, _CMP_ORD_Q),
+                                    _mm256_castsi256_ps(lm));
+        __m256 e = _mm256_and_ps(exp8(a), keep);
+        if (y) {
+            _mm256_maskstore_ps(y + i, lm, e);
+        }
+        lo = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+        hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+    }
+    double l[8];
+    _mm256_storeu_pd(l, lo);
+    _mm256_storeu_pd(l + 4, hi);
+    double sum = ((l[0] + l[1]) + (l[2] + l[3])) +
+                 ((l[4] + l[5]) + (l[6] + l[7]));
+    return sum;
+}
+
 hc1_exp_kernels hc1_exp_kernel_x86(hc1_isa isa)
 {
-    hc1_exp_kernels k = { NULL, NULL };
+    hc1_exp_kernels k = { NULL, NULL, NULL };
     if (isa >= HC1_ISA_AVX2) {
         k.softmax = softmax_x86;
         k.swiglu = swiglu_x86;
+        k.expsum = expsum_x86;
     }
     return k;
 }
@@ -125,7 +154,7 @@ hc1_exp_kernels hc1_exp_kernel_x86(hc1_isa isa)
 
 hc1_exp_kernels hc1_exp_kernel_x86(hc1_isa isa)
 {
-    hc1_exp_kernels k = { NULL, NULL };
+    hc1_exp_kernels k = { NULL, NULL, NULL };
     (void)isa;
     return k;
 }

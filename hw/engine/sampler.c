@@ -1,8 +1,10 @@
 /*
  * Sampling: repetition penalty, top-k, top-p, min-p, temperature, then
  * a draw from a counter-based generator keyed by (seed, stream id,
- * position), so a context's draw never depends on the batch or the
- * thread count. Greedy (temperature 0) takes the highest logit, ties to
+ * position) over the survivors in id order, so a context's draw never
+ * depends on the batch or the thread count. No sort of the vocabulary:
+ * top-k keeps a heap of the k best, top-p sorts one bucket of logits
+ * (hw/engine/README.md, "Sampling"). Greedy (temperature 0) takes the highest logit, ties to
  * the lowest id. Log-probabilities are those of the penalised logits
  * before temperature and truncation (the model's distribution).
  *
@@ -11,6 +13,7 @@
  */
 
 #include "engine_int.h"
+#include "vexp.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -61,24 +64,6 @@ static bool params_ok(const hc1_sampling *s)
            isfinite(s->repeat_penalty) && s->repeat_penalty >= 0.0f &&
            s->n_top_logprobs <= HC1_MAX_TOP_LOGPROBS &&
            (!s->n_bias || (s->bias_ids && s->bias));
-}
-
-/*
- * Add the caller's logit bias. A ban is -INFINITY; +INFINITY would make
- * the softmax NaN and is refused, as are ids out of the vocabulary.
- */
-static bool apply_bias(cand *cd, uint32_t V, const hc1_sampling *s)
-{
-    for (uint32_t i = 0; i < s->n_bias; i++) {
-        int32_t id = s->bias_ids[i];
-        float b = s->bias[i];
-
-        if (id < 0 || (uint32_t)id >= V || isnan(b) || b == INFINITY) {
-            return false;
-        }
-        cd[id].logit += b;
-    }
-    return true;
 }
 
 void hc1_sampling_default(hc1_sampling *s)
@@ -134,6 +119,17 @@ static void top_out(const top_list *t, float lse, hc1_token_out *out)
     out->n_top = t->n;
 }
 
+/*
+ * The log-softmax's normaliser, log sum exp(l - mx) + mx, by the exp
+ * kernel (a NaN logit counts as -INFINITY: its term is 0). Both paths
+ * below use it, so they give the same bits.
+ */
+static float log_sum_exp(const float *l, uint32_t V, float mx)
+{
+    double sum = hc1_exp_kernel().expsum(l, NULL, V, mx, 1.0f);
+    return mx + (float)log(sum);
+}
+
 static void sample_greedy(const hc1_ctx *c, const hc1_sampling *s,
                           uint32_t V, hc1_token_out *out)
 {
@@ -148,11 +144,7 @@ static void sample_greedy(const hc1_ctx *c, const hc1_sampling *s,
             arg = (int32_t)i;
         }
     }
-    double sum = 0.0;
-    for (uint32_t i = 0; i < V; i++) {
-        sum += exp((double)logit_at(l, i) - mx);
-    }
-    float lse = mx + (float)log(sum);
+    float lse = log_sum_exp(l, V, mx);
 
     out->id = arg;
     out->logprob = l[arg] - lse;
@@ -164,6 +156,249 @@ static void sample_greedy(const hc1_ctx *c, const hc1_sampling *s,
         }
         top_out(&t, lse, out);
     }
+}
+
+/* cand_cmp's order: a before b */
+static inline bool before(float la, int32_t ia, float lb, int32_t ib)
+{
+    return la > lb || (la == lb && ia < ib);
+}
+
+/* Restore a heap whose root is the last in cand_cmp's order. */
+static void heap_down(cand *h, uint32_t n, uint32_t i)
+{
+    for (;;) {
+        uint32_t w = i, a = 2 * i + 1, b = a + 1;
+        if (a < n && before(h[w].logit, h[w].id, h[a].logit, h[a].id)) {
+            w = a;
+        }
+        if (b < n && before(h[w].logit, h[w].id, h[b].logit, h[b].id)) {
+            w = b;
+        }
+        if (w == i) {
+            return;
+        }
+        cand t = h[i];
+        h[i] = h[w];
+        h[w] = t;
+        i = w;
+    }
+}
+
+/*
+ * The @k first tokens of @l in cand_cmp's order, sorted, into @h: a heap
+ * of the k best so far, whose root (the worst of them) each later token
+ * must beat. O(V log k) at worst, about V compares in practice, where a
+ * sort of the vocabulary took 17 ms a token at 128256.
+ */
+static void top_k_sorted(const float *l, uint32_t V, uint32_t k, cand *h)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        h[i] = (cand){ .logit = l[i], .id = (int32_t)i };
+    }
+    for (uint32_t i = k / 2; i-- > 0;) {
+        heap_down(h, k, i);
+    }
+    for (uint32_t i = k; i < V; i++) {
+        if (before(l[i], (int32_t)i, h[0].logit, h[0].id)) {
+            h[0] = (cand){ .logit = l[i], .id = (int32_t)i };
+            heap_down(h, k, 0);
+        }
+    }
+    qsort(h, k, sizeof(cand), cand_cmp);
+}
+
+#define TOP_P_BUCKETS 2048
+#define TOP_P_RANGE 104.0f  /* exp(-104) is 0 in float */
+
+/* A finite logit's bucket: a higher logit never goes to a later one. */
+static inline uint32_t top_p_bucket(float x, float mx, float inv_w)
+{
+    float f = (mx - x) * inv_w;
+    return f < TOP_P_BUCKETS - 1 ? (uint32_t)f : TOP_P_BUCKETS - 1;
+}
+
+/*
+ * top-p over the whole vocabulary: the first token, in cand_cmp's
+ * order, at which the running sum of @p reaches @target. Without a
+ * sort: the tokens go into buckets by how far their logit is below @mx
+ * (a higher logit never into a later bucket), the buckets' sums find
+ * the one where the target is reached, and only that bucket is sorted
+ * and walked. @cut gets that token; false if the sum never reaches the
+ * target (every token then stays).
+ */
+static bool top_p_cut(const float *l, const float *p, uint32_t V, float mx,
+                      double target, cand *cut)
+{
+    double bsum[TOP_P_BUCKETS] = { 0 };
+    uint32_t bcnt[TOP_P_BUCKETS] = { 0 };
+    float lo = mx;
+
+    for (uint32_t i = 0; i < V; i++) {
+        lo = l[i] < lo && l[i] > -INFINITY ? l[i] : lo;
+    }
+    float range = mx - lo < TOP_P_RANGE ? mx - lo : TOP_P_RANGE;
+    float inv_w = range > 0.0f ? TOP_P_BUCKETS / range : 0.0f;
+    for (uint32_t i = 0; i < V; i++) {
+        if (l[i] > -INFINITY) {
+            uint32_t b = top_p_bucket(l[i], mx, inv_w);
+            bsum[b] += p[i];
+            bcnt[b]++;
+        }
+    }
+    double cum = 0.0;
+    uint32_t b = 0;
+    while (b < TOP_P_BUCKETS && cum + bsum[b] < target) {
+        cum += bsum[b++];
+    }
+    for (; b < TOP_P_BUCKETS; b++) {
+        if (!bcnt[b]) {
+            continue;
+        }
+        cand *g = malloc(bcnt[b] * sizeof(cand));
+        uint32_t n = 0;
+        if (!g) {
+            return false;
+        }
+        for (uint32_t i = 0; i < V; i++) {
+            if (l[i] > -INFINITY && top_p_bucket(l[i], mx, inv_w) == b) {
+                g[n++] = (cand){ .logit = l[i], .id = (int32_t)i, .p = p[i] };
+            }
+        }
+        qsort(g, n, sizeof(cand), cand_cmp);
+        for (uint32_t j = 0; j < n; j++) {
+            cum += g[j].p;
+            if (cum >= target) {
+                *cut = g[j];
+                free(g);
+                return true;
+            }
+        }
+        free(g);
+    }
+    return false;
+}
+
+/* By id, for the draw's order. */
+static int cand_id_cmp(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * top-k, then top-p and min-p on the k, then the draw: only the k best
+ * tokens are ever looked at again. p = exp(l - mx) by hc1_expf, the
+ * kernels' function, so a token's probability has the bits the
+ * whole-vocabulary path would give it.
+ */
+static int32_t sample_top_k(const hc1_ctx *c, const hc1_sampling *s,
+                            const float *l, uint32_t V, float mx,
+                            int32_t arg)
+{
+    cand small[64];
+    cand *h = s->top_k <= 64 ? small : malloc(s->top_k * sizeof(cand));
+    uint32_t n = s->top_k;
+    int32_t chosen = arg;
+
+    if (!h) {
+        return arg;
+    }
+    top_k_sorted(l, V, n, h);
+    for (uint32_t i = 0; i < n; i++) {
+        h[i].p = h[i].logit > -INFINITY ? hc1_expf(h[i].logit - mx) : 0.0f;
+    }
+    if (s->top_p < 1.0f) {
+        double tk = 0.0, cum = 0.0;
+        for (uint32_t i = 0; i < n; i++) {
+            tk += h[i].p;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            cum += h[i].p;
+            if (cum >= s->top_p * tk) {
+                n = i + 1;
+                break;
+            }
+        }
+    }
+    /* min-p, then the survivors by id with their tempered weights */
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (h[i].p > 0.0f && !(s->min_p > 0.0f && h[i].p < s->min_p)) {
+            h[m++] = h[i];
+        }
+    }
+    qsort(h, m, sizeof(cand), cand_id_cmp);
+    float inv_t = 1.0f / s->temperature;
+    double z = 0.0;
+    for (uint32_t i = 0; i < m; i++) {
+        float a = (h[i].logit - mx) * inv_t;
+        h[i].p = isnan(a) ? 0.0f : hc1_expf(a);
+        z += h[i].p;
+    }
+    double u = rng_uniform(s->seed, c->stream_id, c->pos) * z;
+    double acc = 0.0;
+    for (uint32_t i = 0; i < m; i++) {
+        if (h[i].p > 0.0f) {
+            acc += h[i].p;
+            chosen = h[i].id;
+            if (u < acc) {
+                break;
+            }
+        }
+    }
+    if (h != small) {
+        free(h);
+    }
+    return chosen;
+}
+
+/*
+ * Temperature sampling over @l (the working logits, best @mx at @arg),
+ * with the truncations of @s. @w: scratch of V floats. The survivors
+ * are the tokens up to a cut in cand_cmp's order (top-k, then top-p)
+ * whose probability relative to the best is at least min-p; the draw
+ * walks them in id order with weights exp((l - mx) / T).
+ */
+static int32_t sample_temp(const hc1_ctx *c, const hc1_sampling *s,
+                           const float *l, float *w, uint32_t V, float mx,
+                           int32_t arg)
+{
+    hc1_exp_kernels ek = hc1_exp_kernel();
+    bool has_cut = false;
+    cand cut = { 0 };
+
+    if (s->top_k > 0 && s->top_k < V) {
+        return sample_top_k(c, s, l, V, mx, arg);
+    }
+    if (s->top_p < 1.0f || s->min_p > 0.0f) {
+        /* probabilities relative to the best, untempered */
+        double tot = ek.expsum(l, w, V, mx, 1.0f);
+        if (s->top_p < 1.0f) {
+            has_cut = top_p_cut(l, w, V, mx, s->top_p * tot, &cut);
+        }
+    }
+
+    /* the survivors keep their logit, the rest -INFINITY (weight 0) */
+    for (uint32_t i = 0; i < V; i++) {
+        bool out = (has_cut && before(cut.logit, cut.id, l[i], (int32_t)i)) ||
+                   (s->min_p > 0.0f && w[i] < s->min_p);
+        w[i] = out ? -INFINITY : l[i];
+    }
+    double z = ek.expsum(w, w, V, mx, 1.0f / s->temperature);
+    double u = rng_uniform(s->seed, c->stream_id, c->pos) * z;
+    double acc = 0.0;
+    int32_t chosen = -1;
+    for (uint32_t i = 0; i < V; i++) {
+        if (w[i] > 0.0f) {
+            acc += w[i];
+            chosen = (int32_t)i;
+            if (u < acc) {
+                break;
+            }
+        }
+    }
+    return chosen < 0 ? arg : chosen;
 }
 
 hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
@@ -192,170 +427,77 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
         sample_greedy(c, s, V, out);
         return HC1_OK;
     }
-    cand *cd = malloc((size_t)V * sizeof(cand));
-    if (!cd) {
-        return HC1_E_NOMEM;
-    }
-    for (uint32_t i = 0; i < V; i++) {
-        cd[i].logit = c->logits[i];
-        cd[i].id = (int32_t)i;
-        /* a NaN logit is never chosen */
-        if (isnan(cd[i].logit)) {
-            cd[i].logit = -INFINITY;
-        }
-    }
-    if (!apply_bias(cd, V, s)) {
-        free(cd);
-        return HC1_E_INVAL;
-    }
-
-    /* repetition penalty over the distinct recent tokens */
-    if (s->repeat_penalty != 1.0f && s->repeat_last_n > 0) {
-        uint32_t n = c->pos < s->repeat_last_n ? c->pos : s->repeat_last_n;
-        uint8_t *seen = calloc(V, 1);
-        if (!seen) {
-            free(cd);
+    hc1_scratch *sc = &c->e->s;
+    if (!sc->samp) {
+        sc->samp = malloc(2 * (size_t)V * sizeof(float));
+        if (!sc->samp) {
             return HC1_E_NOMEM;
         }
-        for (uint32_t i = c->pos - n; i < c->pos; i++) {
-            int32_t t = c->tokens[i];
-            if (t >= 0 && (uint32_t)t < V && !seen[t]) {
-                seen[t] = 1;
-                float *l = &cd[t].logit;
-                *l = *l > 0.0f ? *l / s->repeat_penalty
-                               : *l * s->repeat_penalty;
+    }
+    /* the working logits: a NaN is never chosen */
+    float *l = sc->samp, *w = sc->samp + V;
+    for (uint32_t i = 0; i < V; i++) {
+        l[i] = logit_at(c->logits, i);
+    }
+    for (uint32_t i = 0; i < s->n_bias; i++) {
+        int32_t id = s->bias_ids[i];
+        float b = s->bias[i];
+
+        /* a ban is -INFINITY; +INFINITY would make the softmax NaN */
+        if (id < 0 || (uint32_t)id >= V || isnan(b) || b == INFINITY) {
+            return HC1_E_INVAL;
+        }
+        l[id] += b;
+    }
+
+    /* repetition penalty over the distinct recent tokens (w marks them) */
+    if (s->repeat_penalty != 1.0f && s->repeat_last_n > 0) {
+        uint32_t n = c->pos < s->repeat_last_n ? c->pos : s->repeat_last_n;
+        const int32_t *h = c->tokens + (c->pos - n);
+        for (uint32_t i = 0; i < n; i++) {
+            if (h[i] >= 0 && (uint32_t)h[i] < V) {
+                w[h[i]] = 0.0f;
             }
         }
-        free(seen);
+        for (uint32_t i = 0; i < n; i++) {
+            if (h[i] >= 0 && (uint32_t)h[i] < V && w[h[i]] == 0.0f) {
+                w[h[i]] = 1.0f;
+                float *x = &l[h[i]];
+                *x = *x > 0.0f ? *x / s->repeat_penalty
+                               : *x * s->repeat_penalty;
+            }
+        }
     }
 
     /* log-softmax of the penalised logits */
     float mx = -INFINITY;
     int32_t arg = 0;
     for (uint32_t i = 0; i < V; i++) {
-        if (cd[i].logit > mx) {
-            mx = cd[i].logit;
+        if (l[i] > mx) {
+            mx = l[i];
             arg = (int32_t)i;
         }
     }
-    double sum = 0.0;
-    for (uint32_t i = 0; i < V; i++) {
-        sum += exp((double)cd[i].logit - mx);
-    }
-    float lse = mx + (float)log(sum);
+    float lse = log_sum_exp(l, V, mx);
     if (s->n_bias && mx == -INFINITY) {
         /* the bans took every token that was left */
-        free(cd);
         return HC1_E_INVAL;
     }
 
     int32_t chosen = arg;
     if (s->temperature > 0.0f && isfinite(mx)) {
-        uint32_t n = V;
-        /*
-         * top-k and top-p need the order; min-p and plain temperature
-         * sampling do not
-         */
-        bool need_sort = (s->top_k > 0 && s->top_k < V) || s->top_p < 1.0f;
-        if (need_sort) {
-            /*
-             * Only tokens within 30 of the best logit can matter: each
-             * other one has probability below e^-30 of the best, and
-             * all of them together less than V * 1e-13, far below what
-             * a float cumulative sum resolves. Sorting just those makes
-             * top-k/top-p O(V) instead of a full sort of the vocabulary.
-             */
-            uint32_t m = 0;
-            for (uint32_t i = 0; i < V; i++) {
-                if (cd[i].logit >= mx - 30.0f) {
-                    cand t = cd[m];
-                    cd[m++] = cd[i];
-                    cd[i] = t;
-                }
-            }
-            if ((s->top_k > m && s->top_k < V) || s->top_p >= 0.999999f) {
-                /*
-                 * top-k reaches into the tail, or top-p would take it
-                 * (high temperature can make it matter): sort it all
-                 */
-                m = V;
-            }
-            qsort(cd, m, sizeof(cand), cand_cmp);
-            n = m;
-            if (s->top_k > 0 && s->top_k < n) {
-                n = s->top_k;
-            }
-        }
-        /* probabilities of the survivors (untempered), for top-p/min-p */
-        float m0 = need_sort ? cd[0].logit : mx;
-        double tot = 0.0;
-        for (uint32_t i = 0; i < n; i++) {
-            cd[i].p = expf(cd[i].logit - m0);
-            tot += cd[i].p;
-        }
-        if (s->top_p < 1.0f) {
-            double cum = 0.0;
-            uint32_t keep = n;
-            for (uint32_t i = 0; i < n; i++) {
-                cum += cd[i].p / tot;
-                if (cum >= s->top_p) {
-                    keep = i + 1;
-                    break;
-                }
-            }
-            n = keep;
-        }
-        /* min-p: relative to the most likely token (p == 1 at m0) */
-        float pmin = s->min_p;
-        /* temperature, then the draw over the survivors in order */
-        double z = 0.0;
-        for (uint32_t i = 0; i < n; i++) {
-            if (pmin > 0.0f && cd[i].p < pmin) {
-                cd[i].p = 0.0f;
-                continue;
-            }
-            cd[i].p = expf((cd[i].logit - m0) / s->temperature);
-            z += cd[i].p;
-        }
-        double u = rng_uniform(s->seed, c->stream_id, c->pos) * z;
-        double acc = 0.0;
-        chosen = -1;
-        for (uint32_t i = 0; i < n; i++) {
-            if (cd[i].p <= 0.0f) {
-                continue;
-            }
-            acc += cd[i].p;
-            chosen = cd[i].id;
-            if (u < acc) {
-                break;
-            }
-        }
-        if (chosen < 0) {
-            chosen = arg;
-        }
+        chosen = sample_temp(c, s, l, w, V, mx, arg);
     }
 
     out->id = chosen;
-    float lc = c->logits[chosen];
-    if (s->repeat_penalty != 1.0f || s->n_bias) {
-        /* the penalised, biased logit of the choice */
-        for (uint32_t i = 0; i < V; i++) {
-            if (cd[i].id == chosen) {
-                lc = cd[i].logit;
-                break;
-            }
-        }
-    }
-    out->logprob = lc - lse;
-
+    out->logprob = l[chosen] - lse;
     out->n_top = 0;
     if (s->n_top_logprobs) {
         top_list t = { .k = s->n_top_logprobs < V ? s->n_top_logprobs : V };
         for (uint32_t i = 0; i < V; i++) {
-            top_add(&t, cd[i]);
+            top_add(&t, (cand){ .logit = l[i], .id = (int32_t)i });
         }
         top_out(&t, lse, out);
     }
-    free(cd);
     return HC1_OK;
 }

@@ -666,6 +666,109 @@ static void test_invariance(uint32_t wtype)
 
 /* ---- sampling --------------------------------------------------------- */
 
+/* Brute force: higher logit first, ties to the lower id. */
+static const float *bf_logits;
+static int bf_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    if (bf_logits[x] != bf_logits[y]) {
+        return bf_logits[x] > bf_logits[y] ? -1 : 1;
+    }
+    return x - y;
+}
+
+/*
+ * The tokens that survive top-k and top-p, by a full sort in double:
+ * @in[i] is set for them. -1 if the top-p cut is too close to call
+ * (within 1e-9 of the target), so the caller picks other parameters.
+ */
+static int bf_survivors(const float *lg, int V, int k, double top_p,
+                        bool *in)
+{
+    int ord[267];
+    for (int i = 0; i < V; i++) {
+        ord[i] = i;
+        in[i] = false;
+    }
+    bf_logits = lg;
+    qsort(ord, V, sizeof(int), bf_cmp);
+    int n = k > 0 && k < V ? k : V;
+    double tot = 0.0, cum = 0.0;
+    for (int i = 0; i < n; i++) {
+        tot += exp((double)lg[ord[i]] - lg[ord[0]]);
+    }
+    int keep = n;
+    for (int i = 0; i < n && top_p < 1.0; i++) {
+        cum += exp((double)lg[ord[i]] - lg[ord[0]]);
+        if (fabs(cum - top_p * tot) < 1e-9 * tot) {
+            return -1;
+        }
+        if (cum >= top_p * tot) {
+            keep = i + 1;
+            break;
+        }
+    }
+    for (int i = 0; i < keep; i++) {
+        in[ord[i]] = true;
+    }
+    return keep;
+}
+
+/*
+ * top-k (a heap) and top-p (buckets, one of them sorted) choose exactly
+ * the set a full sort does: at a temperature of 1000 every survivor
+ * comes up within 4000 draws and nothing else ever does. Logits with
+ * runs of ties (so the cuts fall inside them), a spread of 30, and
+ * -INFINITY.
+ */
+static void test_truncation_sets(hc1_ctx *c, float *lg)
+{
+    const int V = 267;
+    const uint32_t ks[] = { 0, 1, 5, 64, 65, 100, 266 };
+    const float ps[] = { 1.0f, 0.5f, 0.9f, 0.13f };
+    hc1_sampling sp;
+    hc1_token_out out;
+    bool in[267], seen[267];
+    float save[267];
+    uint64_t rs = 5;
+
+    memcpy(save, lg, sizeof(save));
+    for (int i = 0; i < V; i++) {
+        lg[i] = (float)(trng(&rs) % 61) * 0.5f - 15.0f;
+    }
+    lg[3] = lg[17] = -INFINITY;
+    for (size_t a = 0; a < sizeof(ks) / sizeof(ks[0]); a++) {
+        for (size_t b = 0; b < sizeof(ps) / sizeof(ps[0]); b++) {
+            int n = bf_survivors(lg, V, (int)ks[a], ps[b], in);
+            if (n < 0) {
+                continue;
+            }
+            hc1_sampling_default(&sp);
+            sp.temperature = 1000.0f;
+            sp.top_k = ks[a];
+            sp.top_p = ps[b];
+            memset(seen, 0, sizeof(seen));
+            bool ok = true;
+            for (uint64_t seed = 0; seed < 4000 && ok; seed++) {
+                sp.seed = seed;
+                CHECK(hc1_sample(c, &sp, &out) == HC1_OK);
+                ok = out.id >= 0 && out.id < V && in[out.id];
+                seen[ok ? out.id : 0] = true;
+            }
+            for (int i = 0; i < V && ok; i++) {
+                /* -INFINITY has weight 0 even when it survives */
+                ok = seen[i] == (in[i] && lg[i] > -INFINITY);
+            }
+            if (!ok) {
+                fprintf(stderr, "top-k %u top-p %g: the draws are not the "
+                        "%d survivors of a full sort\n", ks[a], ps[b], n);
+                fails++;
+            }
+        }
+    }
+    memcpy(lg, save, sizeof(save));
+}
+
 static void test_sampling(void)
 {
     tmodel_opts o;
@@ -810,6 +913,8 @@ static void test_sampling(void)
         n10 += out.id == 10;
     }
     CHECK(n10 > 900 && n10 < 1100);
+
+    test_truncation_sets(c, lg);
 
     /* logit bias: a ban is never drawn, at any temperature or filter */
     int32_t bid[2] = { 10, 12 };

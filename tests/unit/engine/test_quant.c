@@ -587,7 +587,8 @@ static bool same_bits(const float *a, const float *b, size_t n, size_t *at)
 }
 
 /*
- * The SIMD softmax and SwiGLU give the portable code's bits and sum, at
+ * The SIMD softmax, SwiGLU and expsum give the portable code's bits and
+ * sums, at
  * every length up to 40 (each tail) and at 1000, on random scores and
  * on what a broken model makes: infinities, NaN, zeros of both signs,
  * values that overflow or underflow the exponential.
@@ -631,6 +632,18 @@ static void test_exp_kernels(void)
                             "%a, not %a; sum %a, not %a\n",
                             hc1_isa_name((hc1_isa)isa), n, kind, at, a[at],
                             b[at], sa, sb);
+                    fails++;
+                }
+                /* expsum at a temperature, written out and in place */
+                double ea = k.expsum(x, a, (uint32_t)n, 3.0f, 1.25f);
+                double eb = ref.expsum(x, b, (uint32_t)n, 3.0f, 1.25f);
+                double ec = k.expsum(x, NULL, (uint32_t)n, 3.0f, 1.25f);
+                if (!same_bits(a, b, n, &at) || memcmp(&ea, &eb, 8) ||
+                    memcmp(&ec, &eb, 8)) {
+                    fprintf(stderr, "expsum isa=%s n=%zu kind=%d: [%zu] "
+                            "%a, not %a; sum %a or %a, not %a\n",
+                            hc1_isa_name((hc1_isa)isa), n, kind, at, a[at],
+                            b[at], ea, ec, eb);
                     fails++;
                 }
                 memcpy(a, x, n * 4);
