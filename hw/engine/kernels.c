@@ -432,9 +432,23 @@ static double expsum_ref(const float *x, float *y, uint32_t n, float shift,
     return sum;
 }
 
+static uint32_t argmax_ref(const float *x, uint32_t n, float *mx)
+{
+    float m = -INFINITY;
+    uint32_t arg = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (x[i] > m) {
+            m = x[i];
+            arg = i;
+        }
+    }
+    *mx = m;
+    return arg;
+}
+
 hc1_exp_kernels hc1_exp_kernel(void)
 {
-    hc1_exp_kernels k = { softmax_ref, swiglu_ref, expsum_ref };
+    hc1_exp_kernels k = { softmax_ref, swiglu_ref, expsum_ref, argmax_ref };
     hc1_isa isa = hc1_isa_current();
     if (isa != HC1_ISA_PORTABLE) {
         hc1_exp_kernels x = hc1_exp_kernel_x86(isa);

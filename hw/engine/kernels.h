@@ -278,12 +278,17 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa);
  *   expsum:  y[i] = exp((x[i] - shift) * scale), 0 where that argument
  *            is NaN; returns the sum of the y[i] in double, summed as
  *            softmax's; @y may be NULL (the sum only) or @x
+ * and the sampler's other pass over the vocabulary:
+ *   argmax:  the first i with the largest x[i], NaN counting as
+ *            -INFINITY, and that value in *mx (0 and -INFINITY if every
+ *            x[i] is NaN)
  */
 typedef struct hc1_exp_kernels {
     double (*softmax)(float *s, uint32_t n, float scale);
     void (*swiglu)(float *g, const float *u, size_t n);
     double (*expsum)(const float *x, float *y, uint32_t n, float shift,
                      float scale);
+    uint32_t (*argmax)(const float *x, uint32_t n, float *mx);
 } hc1_exp_kernels;
 
 hc1_exp_kernels hc1_exp_kernel(void);

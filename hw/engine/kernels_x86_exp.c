@@ -1,7 +1,8 @@
 /*
  * x86 versions of the exponential kernels (hc1_exp_kernels): hc1_expf
- * (vexp.h) eight lanes at a time with AVX2/FMA, the same operations in
- * the same order, so every lane gets the scalar function's bits.
+ * (vexp.h) eight lanes at a time with AVX2/FMA, sixteen with AVX-512
+ * (expsum), the same operations in the same order, so every lane gets
+ * the scalar function's bits; and the sampler's argmax.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -16,38 +17,38 @@
 
 #define TEXP "avx2,fma"
 
-static inline __attribute__((always_inline, target(TEXP)))
-__m256 exp8(__m256 x)
-{
-    /* min/max return their second operand for a NaN, as the C clamps */
-    x = _mm256_min_ps(_mm256_set1_ps(HC1_EXP_HI), x);
-    x = _mm256_max_ps(_mm256_set1_ps(HC1_EXP_LO), x);
-    __m256 t = _mm256_fmadd_ps(x, _mm256_set1_ps(HC1_EXP_LOG2E),
-                               _mm256_set1_ps(HC1_EXP_ROUND));
-    __m256 n = _mm256_sub_ps(t, _mm256_set1_ps(HC1_EXP_ROUND));
-    __m256 r = _mm256_fmadd_ps(n, _mm256_set1_ps(-HC1_EXP_LN2_HI), x);
-    r = _mm256_fmadd_ps(n, _mm256_set1_ps(-HC1_EXP_LN2_LO), r);
-    __m256 p = _mm256_fmadd_ps(_mm256_set1_ps(HC1_EXP_C7), r,
-                               _mm256_set1_ps(HC1_EXP_C6));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(HC1_EXP_C5));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(HC1_EXP_C4));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(HC1_EXP_C3));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(HC1_EXP_C2));
-    __m256 y = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r),
-                             _mm256_set1_ps(1.0f));
-    __m256i ni = _mm256_sub_epi32(_mm256_castps_si256(t),
-                                  _mm256_set1_epi32(0x4b400000));
-    __m256i n1 = _mm256_srai_epi32(ni, 1);
-    __m256i n2 = _mm256_sub_epi32(ni, n1);
-    __m256i bias = _mm256_set1_epi32(127);
-    __m256 s1 = _mm256_castsi256_ps(
-        _mm256_slli_epi32(_mm256_add_epi32(n1, bias), 23));
-    __m256 s2 = _mm256_castsi256_ps(
-        _mm256_slli_epi32(_mm256_add_epi32(n2, bias), 23));
-    __m256 e = _mm256_mul_ps(_mm256_mul_ps(y, s1), s2);
-    HC1_FP_OPAQUE(e);
-    return e;
-}
+#define EXP_NAME exp8
+#define EXP_TARGET TEXP
+#define VF __m256
+#define VI __m256i
+#define VF_(op) _mm256_##op
+#define VF_TO_I _mm256_castps_si256
+#define VI_TO_F _mm256_castsi256_ps
+#include "kernels_x86_exp_lanes.h"
+#undef EXP_NAME
+#undef EXP_TARGET
+#undef VF
+#undef VI
+#undef VF_
+#undef VF_TO_I
+#undef VI_TO_F
+
+#define TEXP512 "avx2,fma,avx512f,avx512dq"
+#define EXP_NAME exp16
+#define EXP_TARGET TEXP512
+#define VF __m512
+#define VI __m512i
+#define VF_(op) _mm512_##op
+#define VF_TO_I _mm512_castps_si512
+#define VI_TO_F _mm512_castsi512_ps
+#include "kernels_x86_exp_lanes.h"
+#undef EXP_NAME
+#undef EXP_TARGET
+#undef VF
+#undef VI
+#undef VF_
+#undef VF_TO_I
+#undef VI_TO_F
 
 /* lanes [0, m) set */
 static inline __attribute__((always_inline, target(TEXP)))
@@ -139,13 +140,115 @@ double expsum_x86(const float *x, float *y, uint32_t n, float shift,
     return sum;
 }
 
+/* The largest value, lanes reduced in any order: max is exact. */
+static __attribute__((target(TEXP)))
+uint32_t argmax_x86(const float *x, uint32_t n, float *mx)
+{
+    __m256 ninf = _mm256_set1_ps(-INFINITY), m = ninf;
+    for (uint32_t i = 0; i < n; i += 8) {
+        __m256i lm = lanes8(n - i < 8 ? n - i : 8);
+        __m256 v = _mm256_blendv_ps(ninf, _mm256_maskload_ps(x + i, lm),
+                                    _mm256_castsi256_ps(lm));
+        m = _mm256_max_ps(v, m);    /* a NaN v leaves m */
+    }
+    float m8[8];
+    _mm256_storeu_ps(m8, m);
+    float best = m8[0];
+    for (int j = 1; j < 8; j++) {
+        best = m8[j] > best ? m8[j] : best;
+    }
+    *mx = best;
+    if (best == -INFINITY) {
+        return 0;
+    }
+    /* the first position that holds it */
+    __m256 vb = _mm256_set1_ps(best);
+    for (uint32_t i = 0; i < n; i += 8) {
+        __m256i lm = lanes8(n - i < 8 ? n - i : 8);
+        __m256 eq = _mm256_and_ps(
+            _mm256_cmp_ps(_mm256_maskload_ps(x + i, lm), vb, _CMP_EQ_OQ),
+            _mm256_castsi256_ps(lm));
+        int bits = _mm256_movemask_ps(eq);
+        if (bits) {
+            return i + (uint32_t)__builtin_ctz((unsigned)bits);
+        }
+    }
+    return 0;
+}
+
+/*
+ * AVX-512: sixteen lanes of hc1_expf; the sum still runs in eight
+ * double lanes, the low eight floats then the high eight, which is the
+ * order of the eight-lane loop.
+ */
+static __attribute__((target(TEXP512)))
+double expsum_z(const float *x, float *y, uint32_t n, float shift,
+                float scale)
+{
+    __m512 vs = _mm512_set1_ps(shift), vc = _mm512_set1_ps(scale);
+    __m512d acc = _mm512_setzero_pd();
+    for (uint32_t i = 0; i < n; i += 16) {
+        __mmask16 lm = n - i < 16 ? (__mmask16)((1u << (n - i)) - 1)
+                                  : (__mmask16)0xffff;
+        __m512 a = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm,
+                                                                     x + i),
+                                               vs), vc);
+        /* a NaN argument gives 0, and so do the lanes past the end */
+        __mmask16 keep = _mm512_cmp_ps_mask(a, a, _CMP_ORD_Q) & lm;
+        __m512 e = _mm512_maskz_mov_ps(keep, exp16(a));
+        if (y) {
+            _mm512_mask_storeu_ps(y + i, lm, e);
+        }
+        acc = _mm512_add_pd(acc, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+        acc = _mm512_add_pd(acc, _mm512_cvtps_pd(
+                                     _mm512_extractf32x8_ps(e, 1)));
+    }
+    double l[8];
+    _mm512_storeu_pd(l, acc);
+    double sum = ((l[0] + l[1]) + (l[2] + l[3])) +
+                 ((l[4] + l[5]) + (l[6] + l[7]));
+    return sum;
+}
+
+static __attribute__((target(TEXP512)))
+uint32_t argmax_z(const float *x, uint32_t n, float *mx)
+{
+    __m512 ninf = _mm512_set1_ps(-INFINITY), m = ninf;
+    for (uint32_t i = 0; i < n; i += 16) {
+        __mmask16 lm = n - i < 16 ? (__mmask16)((1u << (n - i)) - 1)
+                                  : (__mmask16)0xffff;
+        m = _mm512_max_ps(_mm512_mask_loadu_ps(ninf, lm, x + i), m);
+    }
+    float best = _mm512_reduce_max_ps(m);
+    *mx = best;
+    if (best == -INFINITY) {
+        return 0;
+    }
+    __m512 vb = _mm512_set1_ps(best);
+    for (uint32_t i = 0; i < n; i += 16) {
+        __mmask16 lm = n - i < 16 ? (__mmask16)((1u << (n - i)) - 1)
+                                  : (__mmask16)0xffff;
+        __mmask16 eq = _mm512_mask_cmp_ps_mask(
+            lm, _mm512_maskz_loadu_ps(lm, x + i), vb, _CMP_EQ_OQ);
+        if (eq) {
+            return i + (uint32_t)__builtin_ctz((unsigned)eq);
+        }
+    }
+    return 0;
+}
+
 hc1_exp_kernels hc1_exp_kernel_x86(hc1_isa isa)
 {
-    hc1_exp_kernels k = { NULL, NULL, NULL };
+    hc1_exp_kernels k = { NULL, NULL, NULL, NULL };
     if (isa >= HC1_ISA_AVX2) {
         k.softmax = softmax_x86;
         k.swiglu = swiglu_x86;
         k.expsum = expsum_x86;
+        k.argmax = argmax_x86;
+    }
+    if (isa >= HC1_ISA_AVX512) {
+        k.expsum = expsum_z;
+        k.argmax = argmax_z;
     }
     return k;
 }
@@ -154,7 +257,7 @@ hc1_exp_kernels hc1_exp_kernel_x86(hc1_isa isa)
 
 hc1_exp_kernels hc1_exp_kernel_x86(hc1_isa isa)
 {
-    hc1_exp_kernels k = { NULL, NULL, NULL };
+    hc1_exp_kernels k = { NULL, NULL, NULL, NULL };
     (void)isa;
     return k;
 }

@@ -4,9 +4,10 @@
  * position) over the survivors in id order, so a context's draw never
  * depends on the batch or the thread count. No sort of the vocabulary:
  * top-k keeps a heap of the k best, top-p sorts one bucket of logits
- * (hw/engine/README.md, "Sampling"). Greedy (temperature 0) takes the highest logit, ties to
- * the lowest id. Log-probabilities are those of the penalised logits
- * before temperature and truncation (the model's distribution).
+ * (hw/engine/README.md, "Sampling"). Greedy (temperature 0) takes the
+ * highest logit, ties to the lowest id. Log-probabilities are those of
+ * the penalised logits before temperature and truncation (the model's
+ * distribution).
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -130,31 +131,38 @@ static float log_sum_exp(const float *l, uint32_t V, float mx)
     return mx + (float)log(sum);
 }
 
+/*
+ * The top log-probabilities of @l (NaN as -INFINITY). Once the list is
+ * full a token must beat its last; with ids rising, a tie never does,
+ * so one compare turns nearly every token away.
+ */
+static void top_logprobs(const float *l, uint32_t V, uint32_t k, float lse,
+                         hc1_token_out *out)
+{
+    top_list t = { .k = k < V ? k : V };
+    for (uint32_t i = 0; i < V; i++) {
+        float x = logit_at(l, i);
+        if (t.n == t.k && !(x > t.c[t.k - 1].logit)) {
+            continue;
+        }
+        top_add(&t, (cand){ .logit = x, .id = (int32_t)i });
+    }
+    top_out(&t, lse, out);
+}
+
 static void sample_greedy(const hc1_ctx *c, const hc1_sampling *s,
                           uint32_t V, hc1_token_out *out)
 {
     const float *l = c->logits;
-    float mx = -INFINITY;
-    int32_t arg = 0;
-
-    for (uint32_t i = 0; i < V; i++) {
-        float x = logit_at(l, i);
-        if (x > mx) {
-            mx = x;
-            arg = (int32_t)i;
-        }
-    }
+    float mx;
+    int32_t arg = (int32_t)hc1_exp_kernel().argmax(l, V, &mx);
     float lse = log_sum_exp(l, V, mx);
 
     out->id = arg;
     out->logprob = l[arg] - lse;
     out->n_top = 0;
     if (s->n_top_logprobs) {
-        top_list t = { .k = s->n_top_logprobs < V ? s->n_top_logprobs : V };
-        for (uint32_t i = 0; i < V; i++) {
-            top_add(&t, (cand){ .logit = logit_at(l, i), .id = (int32_t)i });
-        }
-        top_out(&t, lse, out);
+        top_logprobs(l, V, s->n_top_logprobs, lse, out);
     }
 }
 
@@ -470,14 +478,8 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
     }
 
     /* log-softmax of the penalised logits */
-    float mx = -INFINITY;
-    int32_t arg = 0;
-    for (uint32_t i = 0; i < V; i++) {
-        if (l[i] > mx) {
-            mx = l[i];
-            arg = (int32_t)i;
-        }
-    }
+    float mx;
+    int32_t arg = (int32_t)hc1_exp_kernel().argmax(l, V, &mx);
     float lse = log_sum_exp(l, V, mx);
     if (s->n_bias && mx == -INFINITY) {
         /* the bans took every token that was left */
@@ -493,11 +495,7 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
     out->logprob = l[chosen] - lse;
     out->n_top = 0;
     if (s->n_top_logprobs) {
-        top_list t = { .k = s->n_top_logprobs < V ? s->n_top_logprobs : V };
-        for (uint32_t i = 0; i < V; i++) {
-            top_add(&t, (cand){ .logit = l[i], .id = (int32_t)i });
-        }
-        top_out(&t, lse, out);
+        top_logprobs(l, V, s->n_top_logprobs, lse, out);
     }
     return HC1_OK;
 }

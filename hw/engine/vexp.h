@@ -48,7 +48,7 @@
  * into whatever its caller adds to it (1 + exp(-g) in the SiLU).
  */
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-#define HC1_FP_OPAQUE(v) __asm__("" : "+x"(v))
+#define HC1_FP_OPAQUE(v) __asm__("" : "+v"(v))
 #elif defined(__GNUC__) && defined(__aarch64__)
 #define HC1_FP_OPAQUE(v) __asm__("" : "+w"(v))
 #else

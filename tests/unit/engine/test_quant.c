@@ -587,8 +587,8 @@ static bool same_bits(const float *a, const float *b, size_t n, size_t *at)
 }
 
 /*
- * The SIMD softmax, SwiGLU and expsum give the portable code's bits and
- * sums, at
+ * The SIMD softmax, SwiGLU, expsum and argmax give the portable code's
+ * bits, sums and positions, at
  * every length up to 40 (each tail) and at 1000, on random scores and
  * on what a broken model makes: infinities, NaN, zeros of both signs,
  * values that overflow or underflow the exponential.
@@ -644,6 +644,15 @@ static void test_exp_kernels(void)
                             "%a, not %a; sum %a or %a, not %a\n",
                             hc1_isa_name((hc1_isa)isa), n, kind, at, a[at],
                             b[at], ea, ec, eb);
+                    fails++;
+                }
+                float ma, mb;
+                uint32_t ia = k.argmax(x, (uint32_t)n, &ma);
+                uint32_t ib = ref.argmax(x, (uint32_t)n, &mb);
+                if (ia != ib || memcmp(&ma, &mb, 4)) {
+                    fprintf(stderr, "argmax isa=%s n=%zu kind=%d: %u (%a), "
+                            "not %u (%a)\n", hc1_isa_name((hc1_isa)isa), n,
+                            kind, ia, ma, ib, mb);
                     fails++;
                 }
                 memcpy(a, x, n * 4);
