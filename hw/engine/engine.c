@@ -88,6 +88,7 @@ hc1_status hc1_engine_new(const hc1_model *m, const hc1_engine_config *cfg,
     e->kv_type = kv;
     e->kv_row_bytes = hc1_kv_row_bytes(kv, m->info.n_head_kv *
                                        m->info.head_dim);
+    e->kv_head_bytes = hc1_kv_row_bytes(kv, m->info.head_dim);
     e->pool = hc1_pool_new(nt);
     if (!e->pool || !scratch_alloc(&e->s, &m->info)) {
         hc1_engine_free(e);

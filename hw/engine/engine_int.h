@@ -30,7 +30,7 @@ struct hc1_ctx {
     uint32_t n_ctx;
     uint64_t stream_id;
     uint32_t pos;           /* tokens in the KV cache */
-    uint8_t *k;             /* [n_layer][n_ctx][kv_row_bytes] */
+    uint8_t *k;             /* [n_layer][n_head_kv][n_ctx][kv_head_bytes] */
     uint8_t *v;
     int32_t *tokens;        /* [n_ctx] history, for penalties */
     float *logits;          /* [n_vocab] */
@@ -81,6 +81,7 @@ struct hc1_engine {
     uint32_t n_threads;
     hc1_kv_type kv_type;
     size_t kv_row_bytes;    /* one token's K (or V) of one layer */
+    size_t kv_head_bytes;   /* the same of one KV head */
     hc1_scratch s;
 };
 

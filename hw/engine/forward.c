@@ -94,6 +94,22 @@ static void kv_store(hc1_kv_type t, uint8_t *dst, const float *src,
 
 /* ---- attention ------------------------------------------------------ */
 
+/*
+ * Where position @pos of KV head @kvh of layer @layer sits in a
+ * context's cache. The cache goes by head, then position: a head's keys
+ * (and values) are one run of memory, which the attention reads from
+ * start to end, and which the hardware prefetcher follows. By position
+ * first, a head's 128 bytes came every kv_row_bytes, and decode at a
+ * context of 1600 waited on them (the scores 12 % of the time after
+ * their compute was cut to a third).
+ */
+static inline size_t kv_head_off(const hc1_engine *e, const hc1_ctx *c,
+                                 uint32_t layer, uint32_t kvh, uint32_t pos)
+{
+    return (((size_t)layer * e->m->info.n_head_kv + kvh) * c->n_ctx + pos) *
+           e->kv_head_bytes;
+}
+
 typedef struct att_job {
     hc1_engine *e;
     hc1_row *rows;
@@ -124,7 +140,7 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
     uint32_t n_head = in->n_head;
     uint32_t group = in->n_head / in->n_head_kv;
     uint32_t qdim = n_head * hd;
-    size_t rb = e->kv_row_bytes;
+    size_t rb = e->kv_head_bytes;   /* one position of one head */
     float scale = 1.0f / sqrtf((float)hd);
     float *sc = e->s.scores + (size_t)ith * e->s.scores_cap;
     hc1_att_kernels ak = hc1_att_kernel(e->kv_type == HC1_KV_F16, hd);
@@ -145,22 +161,20 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
         hc1_ctx *c = r->ctx;
         const float *q = e->s.q + (size_t)t * qdim + (size_t)h * hd;
         float *out = e->s.att + (size_t)t * qdim + (size_t)h * hd;
-        const uint8_t *kbase = c->k + (size_t)j->layer * c->n_ctx * rb;
-        const uint8_t *vbase = c->v + (size_t)j->layer * c->n_ctx * rb;
+        size_t head = kv_head_off(e, c, j->layer, kvh, 0);
+        const uint8_t *kbase = c->k + head, *vbase = c->v + head;
         uint32_t n = r->pos + 1;
         float qh[1024];
 
         /* scores */
         if (e->kv_type == HC1_KV_F16) {
             hc1_act_convert(GGML_F16, q, qh, hd);   /* q rounded to f16 */
-            ak.scores(qh, kbase + (size_t)kvh * hd * 2, rb, n, hd, sc);
+            ak.scores(qh, kbase, rb, n, hd, sc);
         } else if (e->kv_type == HC1_KV_F32) {
-            ak.scores(q, kbase + (size_t)kvh * hd * 4, rb, n, hd, sc);
+            ak.scores(q, kbase, rb, n, hd, sc);
         } else {
             for (uint32_t p = 0; p < n; p++) {
-                const blk_q8_0 *kp = (const blk_q8_0 *)(kbase + p * rb) +
-                                     kvh * (hd / QK8_0);
-                sc[p] = q8_dot(q, kp, hd);
+                sc[p] = q8_dot(q, (const blk_q8_0 *)(kbase + p * rb), hd);
             }
         }
 
@@ -177,18 +191,17 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
          */
         if (e->kv_type == HC1_KV_F16) {
             ak.weights(sc, n, inv);
-            ak.values(sc, vbase + (size_t)kvh * hd * 2, rb, n, hd, out);
+            ak.values(sc, vbase, rb, n, hd, out);
         } else if (e->kv_type == HC1_KV_F32) {
             ak.weights(sc, n, inv);
-            ak.values(sc, vbase + (size_t)kvh * hd * 4, rb, n, hd, out);
+            ak.values(sc, vbase, rb, n, hd, out);
         } else {
             for (uint32_t d = 0; d < hd; d++) {
                 out[d] = 0.0f;
             }
             for (uint32_t p = 0; p < n; p++) {
                 float w = sc[p] * inv;
-                const blk_q8_0 *vp = (const blk_q8_0 *)(vbase + p * rb) +
-                                     kvh * (hd / QK8_0);
+                const blk_q8_0 *vp = (const blk_q8_0 *)(vbase + p * rb);
                 for (uint32_t d = 0; d < hd; d++) {
                     out[d] += w * f16_to_f32(vp[d / QK8_0].d) *
                               vp[d / QK8_0].qs[d % QK8_0];
@@ -251,12 +264,15 @@ static void rope_kv_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
     for (uint32_t t = t0; t < t1; t++) {
         const float *cs = s->rope + (size_t)t * hd;
         hc1_ctx *c = j->rows[t].ctx;
-        size_t off = ((size_t)j->layer * c->n_ctx + j->rows[t].pos) *
-                     e->kv_row_bytes;
         rope_apply(s->q + (size_t)t * Q, cs, hd, in->n_head);
         rope_apply(s->k + (size_t)t * KV, cs, hd, in->n_head_kv);
-        kv_store(e->kv_type, c->k + off, s->k + (size_t)t * KV, KV);
-        kv_store(e->kv_type, c->v + off, s->v + (size_t)t * KV, KV);
+        for (uint32_t h = 0; h < in->n_head_kv; h++) {
+            size_t off = kv_head_off(e, c, j->layer, h, j->rows[t].pos);
+            kv_store(e->kv_type, c->k + off, s->k + (size_t)t * KV + h * hd,
+                     hd);
+            kv_store(e->kv_type, c->v + off, s->v + (size_t)t * KV + h * hd,
+                     hd);
+        }
     }
 }
 

@@ -525,6 +525,84 @@ static void test_att_weights(void)
 }
 
 /*
+ * Attention scores: every SIMD level gives the same bits (the sixteen
+ * lanes and the fixed tree of kernels_x86_att.c), and the portable
+ * kernel's sums within rounding, for head sizes 8 to 256, every count
+ * of positions up to 40 (each tail of the blocks of eight) and 1000, f16
+ * and f32 caches, rows 3 heads apart as in the cache.
+ */
+static void test_att_scores(void)
+{
+    const uint32_t hds[] = { 8, 16, 24, 64, 128, 256 };
+    const uint32_t heads = 3;
+    uint64_t rs = 11;
+
+    for (size_t h = 0; h < sizeof(hds) / sizeof(hds[0]); h++) {
+        uint32_t hd = hds[h];
+        size_t cap = 1000;
+        float *q = malloc(hd * 4), *kf = malloc(cap * heads * hd * 4);
+        uint16_t *kh = malloc(cap * heads * hd * 2);
+        float *ref = malloc(cap * 4), *got = malloc(cap * 4);
+        float *first = malloc(cap * 4);
+        for (uint32_t d = 0; d < hd; d++) {
+            q[d] = hc1_f16_to_f32_slow(hc1_f32_to_f16(trng_normal(&rs)));
+        }
+        for (size_t i = 0; i < cap * heads * hd; i++) {
+            kh[i] = hc1_f32_to_f16(trng_normal(&rs));
+            kf[i] = hc1_f16_to_f32_slow(kh[i]);
+        }
+        for (size_t n = 1; n <= cap; n = n < 40 ? n + 1 : cap) {
+            for (int kv16 = 0; kv16 < 2; kv16++) {
+                const uint8_t *k = kv16 ? (const uint8_t *)kh
+                                        : (const uint8_t *)kf;
+                size_t stride = (size_t)heads * hd * (kv16 ? 2 : 4);
+                hc1_isa was = hc1_isa_current();
+                hc1_isa_force(HC1_ISA_PORTABLE);
+                hc1_att_kernel((bool)kv16, hd).scores(q, k, stride,
+                                                      (uint32_t)n, hd, ref);
+                hc1_isa_force(was);
+                for (int isa = HC1_ISA_AVX2; isa <= (int)hc1_isa_best();
+                     isa++) {
+                    hc1_att_kernels ak = hc1_att_kernel_x86((bool)kv16,
+                                                            (hc1_isa)isa);
+                    if (!ak.scores) {
+                        continue;
+                    }
+                    ak.scores(q, k, stride, (uint32_t)n, hd, got);
+                    for (size_t p = 0; p < n; p++) {
+                        bool near = fabsf(got[p] - ref[p]) <=
+                                    1e-5f * (float)hd;
+                        bool same = isa == HC1_ISA_AVX2 ||
+                                    !memcmp(&got[p], &first[p], 4);
+                        if (!near || !same) {
+                            fprintf(stderr, "att scores isa=%s hd=%u n=%zu "
+                                    "kv16=%d [%zu]: %a (portable %a, "
+                                    "avx2 %a)\n",
+                                    hc1_isa_name((hc1_isa)isa), hd, n, kv16,
+                                    p, got[p], ref[p], first[p]);
+                            fails++;
+                            break;
+                        }
+                    }
+                    if (isa == HC1_ISA_AVX2) {
+                        memcpy(first, got, n * 4);
+                    }
+                }
+            }
+            if (n == cap) {
+                break;
+            }
+        }
+        free(q);
+        free(kf);
+        free(kh);
+        free(ref);
+        free(got);
+        free(first);
+    }
+}
+
+/*
  * hc1_expf within 1.02 ulp of the exact exponential (a float's ulp,
  * 2^-149 below the normal range) at 2^20 points spread over every float
  * in [-110, 90]: every float there measured 1.01 at most. Infinity
@@ -801,6 +879,7 @@ int main(void)
     test_actq_simd();
     test_bf16_dp();
     test_att_weights();
+    test_att_scores();
     test_expf();
     test_exp_kernels();
     const uint32_t types[] = { GGML_F32, GGML_F16, GGML_BF16, GGML_Q8_0,
