@@ -130,6 +130,69 @@ static float q8_dot(const float *q, const blk_q8_0 *k, uint32_t n)
     return acc;
 }
 
+/*
+ * One query head's weights over the @n positions of its KV head's keys
+ * (@k, @rb bytes apart) into @w: scores, softmax, and with an f16 cache
+ * rounded to f16, as ggml multiplies by an f16 matrix.
+ */
+static void att_weights(hc1_engine *e, const hc1_att_kernels *ak,
+                        const hc1_exp_kernels *ek, const float *q,
+                        const uint8_t *k, uint32_t n, float *w)
+{
+    uint32_t hd = e->m->info.head_dim;
+    size_t rb = e->kv_head_bytes;
+    float qh[1024];
+
+    if (e->kv_type == HC1_KV_F16) {
+        hc1_act_convert(GGML_F16, q, qh, hd);   /* q rounded to f16 */
+        ak->scores(qh, k, rb, n, hd, w);
+    } else if (e->kv_type == HC1_KV_F32) {
+        ak->scores(q, k, rb, n, hd, w);
+    } else {
+        for (uint32_t p = 0; p < n; p++) {
+            w[p] = q8_dot(q, (const blk_q8_0 *)(k + p * rb), hd);
+        }
+    }
+    /*
+     * softmax of scale * scores, summed in double (the kernel's eight
+     * partial sums in a fixed order, at every ISA level)
+     */
+    double sum = ek->softmax(w, n, 1.0f / sqrtf((float)hd));
+    float inv = (float)(1.0 / sum);
+    if (e->kv_type == HC1_KV_Q8) {
+        for (uint32_t p = 0; p < n; p++) {
+            w[p] *= inv;
+        }
+    } else {
+        ak->weights(w, n, inv);
+    }
+}
+
+/* out = sum_p w[p] v_p over a Q8_0 cache, position by position */
+static void q8_values(const float *w, const uint8_t *v, size_t rb,
+                      uint32_t n, uint32_t hd, float *out)
+{
+    for (uint32_t d = 0; d < hd; d++) {
+        out[d] = 0.0f;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        const blk_q8_0 *vp = (const blk_q8_0 *)(v + p * rb);
+        for (uint32_t d = 0; d < hd; d++) {
+            out[d] += w[p] * f16_to_f32(vp[d / QK8_0].d) *
+                      vp[d / QK8_0].qs[d % QK8_0];
+        }
+    }
+}
+
+/*
+ * Items are (KV head, token), by KV head first: in a prompt every token
+ * reads all earlier keys and values again, and this way one KV head's
+ * stay in L2 across the tokens of the batch instead of coming back from
+ * L3 or memory for each token. An item runs the query heads that share
+ * the KV head, four at a time: their weights one by one, then their
+ * values together where the kernels can (values4: each position's
+ * values read once for the four).
+ */
 static void att_task(void *arg, uint32_t item0, uint32_t item1,
                      uint32_t ith)
 {
@@ -137,89 +200,52 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
     hc1_engine *e = j->e;
     const hc1_model_info *in = &e->m->info;
     uint32_t hd = in->head_dim;
-    uint32_t n_head = in->n_head;
     uint32_t group = in->n_head / in->n_head_kv;
-    uint32_t qdim = n_head * hd;
+    uint32_t qdim = in->n_head * hd;
     size_t rb = e->kv_head_bytes;   /* one position of one head */
-    float scale = 1.0f / sqrtf((float)hd);
     float *sc = e->s.scores + (size_t)ith * e->s.scores_cap;
+    /* room for four heads' weights (grow_scores) */
+    size_t sc_head = (e->s.scores_cap - 16) / 4 & ~(size_t)15;
     hc1_att_kernels ak = hc1_att_kernel(e->kv_type == HC1_KV_F16, hd);
     hc1_exp_kernels ek = hc1_exp_kernel();
 
     for (uint32_t item = item0; item < item1; item++) {
-        /*
-         * Items go by KV head, then token, then the query heads that
-         * share the KV head: in a prompt every token reads all earlier
-         * keys and values again, and this way one KV head's stay in L2
-         * across the tokens of the batch instead of coming back from
-         * L3 or memory for each token.
-         */
-        uint32_t kvh = item / (j->T * group);
-        uint32_t t = item / group % j->T;
-        uint32_t h = kvh * group + item % group;
+        uint32_t kvh = item / j->T;
+        uint32_t t = item % j->T;
         hc1_row *r = &j->rows[t];
         hc1_ctx *c = r->ctx;
-        const float *q = e->s.q + (size_t)t * qdim + (size_t)h * hd;
-        float *out = e->s.att + (size_t)t * qdim + (size_t)h * hd;
         size_t head = kv_head_off(e, c, j->layer, kvh, 0);
         const uint8_t *kbase = c->k + head, *vbase = c->v + head;
         uint32_t n = r->pos + 1;
-        float qh[1024];
 
-        /* scores */
-        if (e->kv_type == HC1_KV_F16) {
-            hc1_act_convert(GGML_F16, q, qh, hd);   /* q rounded to f16 */
-            ak.scores(qh, kbase, rb, n, hd, sc);
-        } else if (e->kv_type == HC1_KV_F32) {
-            ak.scores(q, kbase, rb, n, hd, sc);
-        } else {
-            for (uint32_t p = 0; p < n; p++) {
-                sc[p] = q8_dot(q, (const blk_q8_0 *)(kbase + p * rb), hd);
+        /* the group's query heads four at a time */
+        for (uint32_t g0 = 0; g0 < group; g0 += 4) {
+            uint32_t hn = group - g0 < 4 ? group - g0 : 4;
+            const float *w[4];
+            float *out[4];
+            for (uint32_t i = 0; i < hn; i++) {
+                uint32_t h = kvh * group + g0 + i;
+                float *wi = sc + i * sc_head;
+                att_weights(e, &ak, &ek, e->s.q + (size_t)t * qdim + h * hd,
+                            kbase, n, wi);
+                w[i] = wi;
+                out[i] = e->s.att + (size_t)t * qdim + (size_t)h * hd;
             }
-        }
-
-        /*
-         * softmax of scale * scores, summed in double (the kernel's
-         * eight partial sums in a fixed order, at every ISA level)
-         */
-        double sum = ek.softmax(sc, n, scale);
-        float inv = (float)(1.0 / sum);
-
-        /*
-         * weighted sum of values; with an f16 cache the weights are
-         * rounded to f16 first, as ggml multiplies by an f16 matrix
-         */
-        if (e->kv_type == HC1_KV_F16) {
-            ak.weights(sc, n, inv);
-            ak.values(sc, vbase, rb, n, hd, out);
-        } else if (e->kv_type == HC1_KV_F32) {
-            ak.weights(sc, n, inv);
-            ak.values(sc, vbase, rb, n, hd, out);
-        } else {
-            for (uint32_t d = 0; d < hd; d++) {
-                out[d] = 0.0f;
+            if (hn == 4 && e->kv_type != HC1_KV_Q8 && ak.values4) {
+                ak.values4(w, vbase, rb, n, hd, out);
+                continue;
             }
-            for (uint32_t p = 0; p < n; p++) {
-                float w = sc[p] * inv;
-                const blk_q8_0 *vp = (const blk_q8_0 *)(vbase + p * rb);
-                for (uint32_t d = 0; d < hd; d++) {
-                    out[d] += w * f16_to_f32(vp[d / QK8_0].d) *
-                              vp[d / QK8_0].qs[d % QK8_0];
+            for (uint32_t i = 0; i < hn; i++) {
+                if (e->kv_type == HC1_KV_Q8) {
+                    q8_values(w[i], vbase, rb, n, hd, out[i]);
+                } else {
+                    ak.values(w[i], vbase, rb, n, hd, out[i]);
                 }
             }
         }
     }
 }
 
-/* ---- per-token steps -------------------------------------------------- */
-
-/*
- * The steps between the matmuls work on each token alone, so a batch
- * spreads them over the pool by token (a lone token runs them on the
- * caller): done on the caller alone they left the other threads
- * waiting for a tenth of a batched step. Each token gets the same
- * operations either way.
- */
 typedef struct tok_job {
     hc1_engine *e;
     hc1_row *rows;
@@ -307,7 +333,8 @@ static hc1_status grow_scores(hc1_engine *e, const hc1_row *rows, uint32_t T)
             maxn = rows[t].pos + 1;
         }
     }
-    size_t need = (size_t)maxn + e->m->info.head_dim + 16;
+    /* a run of weights for each of four query heads (att_task) */
+    size_t need = 4 * (((size_t)maxn + 15) & ~(size_t)15) + 16;
     if (need > e->s.scores_cap) {
         need = need * 2;    /* grow geometrically */
         float *p = malloc(need * e->n_threads * sizeof(float));
@@ -366,8 +393,7 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         tj.layer = l;
         for_tokens(e, T, rope_kv_task, &tj);
         att_job aj = { .e = e, .rows = rows, .T = T, .layer = l };
-        hc1_pool_for(e->pool, T * in->n_head, in->n_head / in->n_head_kv,
-                     att_task, &aj);
+        hc1_pool_for(e->pool, T * in->n_head_kv, 1, att_task, &aj);
 
         hc1_mm wo = { &L->wo, s->xb };
         st = hc1_matmul(e, &wo, 1, s->att, T);

@@ -378,6 +378,7 @@ hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
     k.scores = kv16 ? att_scores_ref16 : att_scores_ref32;
     k.weights = kv16 ? att_weights_ref16 : att_weights_ref32;
     k.values = kv16 ? att_values_ref16 : att_values_ref32;
+    k.values4 = NULL;
     return k;
 }
 

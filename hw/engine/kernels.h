@@ -255,6 +255,9 @@ float hc1_vec_dot_f32(const float *a, const float *b, uint64_t n);
  *            multiplies by an f16 matrix); every level gives the same
  *            bits
  *   values:  out[d] = sum_p w[p] * v_p[d]   (p in order)
+ *   values4: values for 4 query heads that share the values, w[h] and
+ *            out[h] for h < 4, each with values' bits; NULL where the
+ *            level has none (the caller runs values per head)
  */
 typedef struct hc1_att_kernels {
     void (*scores)(const float *q, const uint8_t *k, size_t stride,
@@ -262,6 +265,8 @@ typedef struct hc1_att_kernels {
     void (*weights)(float *w, uint32_t n, float inv);
     void (*values)(const float *w, const uint8_t *v, size_t stride,
                    uint32_t n, uint32_t hd, float *out);
+    void (*values4)(const float *const *w, const uint8_t *v, size_t stride,
+                    uint32_t n, uint32_t hd, float *const *out);
 } hc1_att_kernels;
 
 hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd);

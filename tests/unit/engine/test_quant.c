@@ -525,11 +525,50 @@ static void test_att_weights(void)
 }
 
 /*
+ * values4 (four heads at once) gives each head the bits of the level's
+ * values kernel run for that head alone.
+ */
+static void check_values4(const uint8_t *v, size_t stride, uint32_t n,
+                          uint32_t hd, bool kv16, uint64_t *rs)
+{
+    float *w[4], *a[4], *b[4];
+    for (int h = 0; h < 4; h++) {
+        w[h] = malloc(n * 4);
+        a[h] = malloc(hd * 4);
+        b[h] = malloc(hd * 4);
+        for (uint32_t p = 0; p < n; p++) {
+            w[h][p] = (float)(trng(rs) % 1000) / 1000.0f;
+        }
+    }
+    for (int isa = HC1_ISA_AVX2; isa <= (int)hc1_isa_best(); isa++) {
+        hc1_att_kernels ak = hc1_att_kernel_x86(kv16, (hc1_isa)isa);
+        if (!ak.values4) {
+            continue;
+        }
+        ak.values4((const float *const *)w, v, stride, n, hd, a);
+        for (int h = 0; h < 4; h++) {
+            ak.values(w[h], v, stride, n, hd, b[h]);
+            if (memcmp(a[h], b[h], hd * 4)) {
+                fprintf(stderr, "att values4 isa=%s hd=%u n=%u kv16=%d: "
+                        "head %d differs from values\n",
+                        hc1_isa_name((hc1_isa)isa), hd, n, kv16, h);
+                fails++;
+            }
+        }
+    }
+    for (int h = 0; h < 4; h++) {
+        free(w[h]);
+        free(a[h]);
+        free(b[h]);
+    }
+}
+
+/*
  * Attention scores: every SIMD level gives the same bits (the sixteen
  * lanes and the fixed tree of kernels_x86_att.c), and the portable
  * kernel's sums within rounding, for head sizes 8 to 256, every count
  * of positions up to 40 (each tail of the blocks of eight) and 1000, f16
- * and f32 caches, rows 3 heads apart as in the cache.
+ * and f32 caches, rows 3 heads apart; and values4 as values.
  */
 static void test_att_scores(void)
 {
@@ -588,6 +627,9 @@ static void test_att_scores(void)
                         memcpy(first, got, n * 4);
                     }
                 }
+                check_values4(kv16 ? (const uint8_t *)kh
+                                   : (const uint8_t *)kf,
+                              stride, (uint32_t)n, hd, (bool)kv16, &rs);
             }
             if (n == cap) {
                 break;
