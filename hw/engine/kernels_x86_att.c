@@ -1,7 +1,7 @@
 /*
  * x86 attention kernels (hc1_att_kernels): AVX2/FMA/F16C, and AVX-512
- * scores and values of four heads. Head sizes that are multiples of 8; the caller falls back to
- * the portable kernels otherwise.
+ * scores and values of four heads. Head sizes that are multiples of 8;
+ * the caller falls back to the portable kernels otherwise.
  *
  * Scores go eight positions at a time. Each position's products are
  * summed in sixteen lanes, lane l taking the dimensions d = l mod 16 by
