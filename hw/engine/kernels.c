@@ -384,38 +384,6 @@ hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
 
 /* ---- exponentials ------------------------------------------------------ */
 
-static double softmax_ref(float *s, uint32_t n, float scale)
-{
-    float mx8[8];
-    double sum8[8];
-    for (int i = 0; i < 8; i++) {
-        mx8[i] = -INFINITY;
-        sum8[i] = 0.0;
-    }
-    for (uint32_t p = 0; p < n; p++) {
-        s[p] *= scale;
-        mx8[p % 8] = s[p] > mx8[p % 8] ? s[p] : mx8[p % 8];
-    }
-    float mx = mx8[0];
-    for (int i = 1; i < 8; i++) {
-        mx = mx8[i] > mx ? mx8[i] : mx;
-    }
-    for (uint32_t p = 0; p < n; p++) {
-        s[p] = hc1_expf(s[p] - mx);
-        sum8[p % 8] += (double)s[p];
-    }
-    double sum = ((sum8[0] + sum8[1]) + (sum8[2] + sum8[3])) +
-                 ((sum8[4] + sum8[5]) + (sum8[6] + sum8[7]));
-    return sum;
-}
-
-static void swiglu_ref(float *g, const float *u, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        g[i] = g[i] / (1.0f + hc1_expf(-g[i])) * u[i];
-    }
-}
-
 static double expsum_ref(const float *x, float *y, uint32_t n, float shift,
                          float scale)
 {
@@ -431,6 +399,30 @@ static double expsum_ref(const float *x, float *y, uint32_t n, float shift,
     double sum = ((sum8[0] + sum8[1]) + (sum8[2] + sum8[3])) +
                  ((sum8[4] + sum8[5]) + (sum8[6] + sum8[7]));
     return sum;
+}
+
+static double softmax_ref(float *s, uint32_t n, float scale)
+{
+    float mx8[8];
+    for (int i = 0; i < 8; i++) {
+        mx8[i] = -INFINITY;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        s[p] *= scale;
+        mx8[p % 8] = s[p] > mx8[p % 8] ? s[p] : mx8[p % 8];
+    }
+    float mx = mx8[0];
+    for (int i = 1; i < 8; i++) {
+        mx = mx8[i] > mx ? mx8[i] : mx;
+    }
+    return expsum_ref(s, s, n, mx, 1.0f);
+}
+
+static void swiglu_ref(float *g, const float *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        g[i] = g[i] / (1.0f + hc1_expf(-g[i])) * u[i];
+    }
 }
 
 static uint32_t argmax_ref(const float *x, uint32_t n, float *mx)

@@ -275,10 +275,10 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa);
 /*
  * The exponentials of the per-token steps, by hc1_expf (vexp.h); every
  * level gives the portable code's bits:
- *   softmax: s[p] = exp(scale * s[p] - m), m the largest scale * s[p];
- *            returns the sum of the results in double: eight partial
- *            sums, over the positions p % 8 = 0 .. 7 in order, then
- *            ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7))
+ *   softmax: s[p] = exp(scale * s[p] - m), m the largest scale * s[p]
+ *            (0 for a NaN); returns the sum of the results in double:
+ *            eight partial sums, over the positions p % 8 = 0 .. 7 in
+ *            order, then ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7))
  *   swiglu:  g[i] = g[i] / (1 + exp(-g[i])) * u[i]
  *   expsum:  y[i] = exp((x[i] - shift) * scale), 0 where that argument
  *            is NaN; returns the sum of the y[i] in double, summed as

@@ -25,13 +25,6 @@
 #define VF_TO_I _mm256_castps_si256
 #define VI_TO_F _mm256_castsi256_ps
 #include "kernels_x86_exp_lanes.h"
-#undef EXP_NAME
-#undef EXP_TARGET
-#undef VF
-#undef VI
-#undef VF_
-#undef VF_TO_I
-#undef VI_TO_F
 
 #define TEXP512 "avx2,fma,avx512f,avx512dq"
 #define EXP_NAME exp16
@@ -42,13 +35,6 @@
 #define VF_TO_I _mm512_castps_si512
 #define VI_TO_F _mm512_castsi512_ps
 #include "kernels_x86_exp_lanes.h"
-#undef EXP_NAME
-#undef EXP_TARGET
-#undef VF
-#undef VI
-#undef VF_
-#undef VF_TO_I
-#undef VI_TO_F
 
 /* lanes [0, m) set */
 static inline __attribute__((always_inline, target(TEXP)))
@@ -56,60 +42,6 @@ __m256i lanes8(uint32_t m)
 {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)m),
                               _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-static __attribute__((target(TEXP)))
-double softmax_x86(float *s, uint32_t n, float scale)
-{
-    __m256 sc = _mm256_set1_ps(scale);
-    __m256 mx = _mm256_set1_ps(-INFINITY);
-    for (uint32_t p = 0; p < n; p += 8) {
-        __m256i lm = lanes8(n - p < 8 ? n - p : 8);
-        __m256 x = _mm256_mul_ps(_mm256_maskload_ps(s + p, lm), sc);
-        _mm256_maskstore_ps(s + p, lm, x);
-        /* the lanes past the end stay at -inf */
-        x = _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), x,
-                             _mm256_castsi256_ps(lm));
-        mx = _mm256_max_ps(x, mx);
-    }
-    float m8[8];
-    _mm256_storeu_ps(m8, mx);
-    float m = m8[0];
-    for (int i = 1; i < 8; i++) {
-        m = m8[i] > m ? m8[i] : m;
-    }
-
-    __m256 vm = _mm256_set1_ps(m);
-    __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
-    for (uint32_t p = 0; p < n; p += 8) {
-        __m256i lm = lanes8(n - p < 8 ? n - p : 8);
-        __m256 e = exp8(_mm256_sub_ps(_mm256_maskload_ps(s + p, lm), vm));
-        _mm256_maskstore_ps(s + p, lm, e);
-        /* + 0.0 leaves a lane's sum as it is */
-        e = _mm256_and_ps(e, _mm256_castsi256_ps(lm));
-        lo = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
-        hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
-    }
-    double l[8];
-    _mm256_storeu_pd(l, lo);
-    _mm256_storeu_pd(l + 4, hi);
-    double sum = ((l[0] + l[1]) + (l[2] + l[3])) +
-                 ((l[4] + l[5]) + (l[6] + l[7]));
-    return sum;
-}
-
-static __attribute__((target(TEXP)))
-void swiglu_x86(float *g, const float *u, size_t n)
-{
-    __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
-    for (size_t i = 0; i < n; i += 8) {
-        __m256i lm = lanes8(n - i < 8 ? (uint32_t)(n - i) : 8);
-        __m256 x = _mm256_maskload_ps(g + i, lm);
-        __m256 d = _mm256_add_ps(one, exp8(_mm256_xor_ps(x, sign)));
-        __m256 y = _mm256_mul_ps(_mm256_div_ps(x, d),
-                                 _mm256_maskload_ps(u + i, lm));
-        _mm256_maskstore_ps(g + i, lm, y);
-    }
 }
 
 static __attribute__((target(TEXP)))
@@ -138,6 +70,44 @@ double expsum_x86(const float *x, float *y, uint32_t n, float shift,
     double sum = ((l[0] + l[1]) + (l[2] + l[3])) +
                  ((l[4] + l[5]) + (l[6] + l[7]));
     return sum;
+}
+
+static __attribute__((target(TEXP)))
+double softmax_x86(float *s, uint32_t n, float scale)
+{
+    __m256 sc = _mm256_set1_ps(scale);
+    __m256 mx = _mm256_set1_ps(-INFINITY);
+    for (uint32_t p = 0; p < n; p += 8) {
+        __m256i lm = lanes8(n - p < 8 ? n - p : 8);
+        __m256 x = _mm256_mul_ps(_mm256_maskload_ps(s + p, lm), sc);
+        _mm256_maskstore_ps(s + p, lm, x);
+        /* the lanes past the end stay at -inf */
+        x = _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), x,
+                             _mm256_castsi256_ps(lm));
+        mx = _mm256_max_ps(x, mx);
+    }
+    float m8[8];
+    _mm256_storeu_ps(m8, mx);
+    float m = m8[0];
+    for (int i = 1; i < 8; i++) {
+        m = m8[i] > m ? m8[i] : m;
+    }
+
+    return expsum_x86(s, s, n, m, 1.0f);
+}
+
+static __attribute__((target(TEXP)))
+void swiglu_x86(float *g, const float *u, size_t n)
+{
+    __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+    for (size_t i = 0; i < n; i += 8) {
+        __m256i lm = lanes8(n - i < 8 ? (uint32_t)(n - i) : 8);
+        __m256 x = _mm256_maskload_ps(g + i, lm);
+        __m256 d = _mm256_add_ps(one, exp8(_mm256_xor_ps(x, sign)));
+        __m256 y = _mm256_mul_ps(_mm256_div_ps(x, d),
+                                 _mm256_maskload_ps(u + i, lm));
+        _mm256_maskstore_ps(g + i, lm, y);
+    }
 }
 
 /* The largest value, lanes reduced in any order: max is exact. */

@@ -6,6 +6,7 @@
  *   VF, VI      the float and integer vector types
  *   VF_(op)     the intrinsic _mm256_##op or _mm512_##op
  *   VF_TO_I, VI_TO_F  the bit casts between them
+ * and undefines them again at the end.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -40,3 +41,11 @@ VF EXP_NAME(VF x)
     HC1_FP_OPAQUE(e);
     return e;
 }
+
+#undef EXP_NAME
+#undef EXP_TARGET
+#undef VF
+#undef VI
+#undef VF_
+#undef VF_TO_I
+#undef VI_TO_F
