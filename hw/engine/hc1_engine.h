@@ -253,7 +253,9 @@ typedef struct hc1_token_out {
  * position) over the surviving tokens in id order. logprob / top_logprobs are of the biased, penalised logits
  * before truncation and temperature. HC1_E_STATE when there are no
  * logits; HC1_E_INVAL for a bias id out of the vocabulary, a NaN or
- * +infinite bias, or bans that leave no token to choose.
+ * +infinite bias, or bans that leave no token to choose; HC1_E_NOMEM
+ * when the sampler's scratch (two floats a vocabulary entry, once per
+ * engine) or a large top-k's list cannot be allocated.
  * A zero-initialised hc1_sampling is greedy with every filter off.
  */
 hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out);

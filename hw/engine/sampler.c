@@ -232,11 +232,11 @@ static inline uint32_t top_p_bucket(float x, float mx, float inv_w)
  * sort: the tokens go into buckets by how far their logit is below @mx
  * (a higher logit never into a later bucket), the buckets' sums find
  * the one where the target is reached, and only that bucket is sorted
- * and walked. @cut gets that token; false if the sum never reaches the
- * target (every token then stays).
+ * and walked. @cut gets that token: 1; 0 if the sum never reaches the
+ * target (every token then stays); -1 out of memory.
  */
-static bool top_p_cut(const float *l, const float *p, uint32_t V, float mx,
-                      double target, cand *cut)
+static int top_p_cut(const float *l, const float *p, uint32_t V, float mx,
+                     double target, cand *cut)
 {
     double bsum[TOP_P_BUCKETS] = { 0 };
     uint32_t bcnt[TOP_P_BUCKETS] = { 0 };
@@ -266,7 +266,7 @@ static bool top_p_cut(const float *l, const float *p, uint32_t V, float mx,
         cand *g = malloc(bcnt[b] * sizeof(cand));
         uint32_t n = 0;
         if (!g) {
-            return false;
+            return -1;
         }
         for (uint32_t i = 0; i < V; i++) {
             if (l[i] > -INFINITY && top_p_bucket(l[i], mx, inv_w) == b) {
@@ -279,12 +279,12 @@ static bool top_p_cut(const float *l, const float *p, uint32_t V, float mx,
             if (cum >= target) {
                 *cut = g[j];
                 free(g);
-                return true;
+                return 1;
             }
         }
         free(g);
     }
-    return false;
+    return 0;
 }
 
 /* By id, for the draw's order. */
@@ -298,7 +298,7 @@ static int cand_id_cmp(const void *a, const void *b)
  * top-k, then top-p and min-p on the k, then the draw: only the k best
  * tokens are ever looked at again. p = exp(l - mx) by hc1_expf, the
  * kernels' function, so a token's probability has the bits the
- * whole-vocabulary path would give it.
+ * whole-vocabulary path would give it. -1 if out of memory.
  */
 static int32_t sample_top_k(const hc1_ctx *c, const hc1_sampling *s,
                             const float *l, uint32_t V, float mx,
@@ -310,7 +310,7 @@ static int32_t sample_top_k(const hc1_ctx *c, const hc1_sampling *s,
     int32_t chosen = arg;
 
     if (!h) {
-        return arg;
+        return -1;
     }
     top_k_sorted(l, V, n, h);
     for (uint32_t i = 0; i < n; i++) {
@@ -366,14 +366,15 @@ static int32_t sample_top_k(const hc1_ctx *c, const hc1_sampling *s,
  * with the truncations of @s. @w: scratch of V floats. The survivors
  * are the tokens up to a cut in cand_cmp's order (top-k, then top-p)
  * whose probability relative to the best is at least min-p; the draw
- * walks them in id order with weights exp((l - mx) / T).
+ * walks them in id order with weights exp((l - mx) / T). -1 if out of
+ * memory.
  */
 static int32_t sample_temp(const hc1_ctx *c, const hc1_sampling *s,
                            const float *l, float *w, uint32_t V, float mx,
                            int32_t arg)
 {
     hc1_exp_kernels ek = hc1_exp_kernel();
-    bool has_cut = false;
+    int has_cut = 0;
     cand cut = { 0 };
 
     if (s->top_k > 0 && s->top_k < V) {
@@ -384,6 +385,9 @@ static int32_t sample_temp(const hc1_ctx *c, const hc1_sampling *s,
         double tot = ek.expsum(l, w, V, mx, 1.0f);
         if (s->top_p < 1.0f) {
             has_cut = top_p_cut(l, w, V, mx, s->top_p * tot, &cut);
+            if (has_cut < 0) {
+                return -1;
+            }
         }
     }
 
@@ -489,6 +493,9 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
     int32_t chosen = arg;
     if (s->temperature > 0.0f && isfinite(mx)) {
         chosen = sample_temp(c, s, l, w, V, mx, arg);
+        if (chosen < 0) {
+            return HC1_E_NOMEM;
+        }
     }
 
     out->id = chosen;
