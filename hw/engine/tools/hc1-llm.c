@@ -66,10 +66,11 @@ static void usage(void)
            "      --json            ids, text and logprobs as JSON\n"
            "  hc1-llm bench MODEL [-p N] [-n N] [-b N] [-r N] "
            "[--baseline FILE] [--sample] [--json]\n"
-           "      --sample          decode feeds back sampled tokens (the "
-           "sampling options\n"
-           "                        above; greedy by default), as the card "
-           "does\n"
+           "      --sample          decode, one context and batched, feeds "
+           "back sampled\n"
+           "                        tokens (the sampling options above; "
+           "greedy by default),\n"
+           "                        as the card does\n"
            "common options: -t/--threads N, --kv f16|f32|q8, "
            "--isa portable|avx2|avx512|avx512-bf16\n");
 }
@@ -823,6 +824,15 @@ static int cmd_bench(const opts *o)
             for (uint32_t i = 0; i < tg; i++) {
                 for (uint32_t b = 0; b < B; b++) {
                     bt[b] = toks[1 + i];
+                    if (o->sample) {
+                        /* each context samples its next token, as the
+                         * card does after every batched step */
+                        hc1_token_out to;
+                        if (hc1_sample(cs[b], &o->smp, &to)) {
+                            die("bench: sampling failed");
+                        }
+                        bt[b] = to.id;
+                    }
                 }
                 hc1_decode_batch(e, cs, bt, B, bst);
             }
@@ -920,6 +930,9 @@ static int cmd_bench(const opts *o)
              */
             printf("; weights at %.1f GB/s, %.2f of the bound", bbw / 1e9,
                    bbw / mbw);
+        }
+        if (o->sample && B > 1) {
+            printf("; each token sampled");
         }
         if (mrtt > 0) {
             /*
