@@ -132,6 +132,21 @@ static float log_sum_exp(const float *l, uint32_t V, float mx)
 }
 
 /*
+ * Whether any of x[0..15] is above @thr (a NaN is not): a loop without
+ * an early exit, which the compiler turns into a few vector compares,
+ * so a pass over the vocabulary that almost never finds anything skips
+ * sixteen values at a time.
+ */
+static inline bool any_above16(const float *x, float thr)
+{
+    int any = 0;
+    for (int j = 0; j < 16; j++) {
+        any |= x[j] > thr;
+    }
+    return any;
+}
+
+/*
  * The top log-probabilities of @l (NaN as -INFINITY). Once the list is
  * full a token must beat its last; with ids rising, a tie never does,
  * so one compare turns nearly every token away.
@@ -141,6 +156,11 @@ static void top_logprobs(const float *l, uint32_t V, uint32_t k, float lse,
 {
     top_list t = { .k = k < V ? k : V };
     for (uint32_t i = 0; i < V; i++) {
+        if (t.n == t.k && i % 16 == 0 && V - i >= 16 &&
+            !any_above16(l + i, t.c[t.k - 1].logit)) {
+            i += 15;
+            continue;
+        }
         float x = logit_at(l, i);
         if (t.n == t.k && !(x > t.c[t.k - 1].logit)) {
             continue;
@@ -208,6 +228,12 @@ static void top_k_sorted(const float *l, uint32_t V, uint32_t k, cand *h)
         heap_down(h, k, i);
     }
     for (uint32_t i = k; i < V; i++) {
+        /* a later id never wins a tie: only a higher logit gets in */
+        if ((i - k) % 16 == 0 && V - i >= 16 &&
+            !any_above16(l + i, h[0].logit)) {
+            i += 15;
+            continue;
+        }
         if (before(l[i], (int32_t)i, h[0].logit, h[0].id)) {
             h[0] = (cand){ .logit = l[i], .id = (int32_t)i };
             heap_down(h, k, 0);
