@@ -324,7 +324,7 @@ size_t hc1_engine_scratch_bytes(const hc1_engine *e)
         b += e->s.act_cap[i] + e->s.panel_cap[i];
     }
     if (e->s.samp) {
-        b += 2 * (size_t)in->n_vocab * sizeof(float);
+        b += (size_t)e->n_threads * 2 * in->n_vocab * sizeof(float);
     }
     return b + e->s.scores_cap * e->n_threads * sizeof(float);
 }

@@ -72,7 +72,7 @@ typedef struct hc1_scratch {
     size_t panel_cap[GGML_TYPE_MAX];
     float *scores;          /* [n_threads][n_ctx_max] attention scores */
     size_t scores_cap;      /* floats per thread */
-    float *samp;            /* sampler.c: [2][n_vocab], on first use */
+    float *samp;            /* sampler.c: [n_threads][2][n_vocab], lazily */
 } hc1_scratch;
 
 struct hc1_engine {

@@ -259,6 +259,18 @@ typedef struct hc1_token_out {
  * A zero-initialised hc1_sampling is greedy with every filter off.
  */
 hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out);
+
+/*
+ * hc1_sample for @n contexts of one engine at once, on its thread pool,
+ * one context to a thread at a time: out[i] and st[i] are what
+ * hc1_sample(c[i], &s[i], &out[i]) gives (a context's draw depends only
+ * on its own logits, parameters, seed, stream and position; the
+ * contexts are only read). Returns the first st[i] that is not HC1_OK,
+ * else HC1_OK; HC1_E_INVAL, with st untouched, for contexts of
+ * different engines. The card samples each step's batch this way.
+ */
+hc1_status hc1_sample_batch(hc1_ctx *const *c, const hc1_sampling *s,
+                            hc1_token_out *out, hc1_status *st, uint32_t n);
 /* Greedy, no penalty, top_p 1, repeat_last_n 64. */
 void hc1_sampling_default(hc1_sampling *s);
 /* The counter-based generator: 64 random bits for (seed, stream, pos). */

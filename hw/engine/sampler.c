@@ -439,7 +439,22 @@ static int32_t sample_temp(const hc1_ctx *c, const hc1_sampling *s,
     return chosen < 0 ? arg : chosen;
 }
 
-hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
+/*
+ * The engine's sampler scratch: 2 * n_vocab floats for each thread of
+ * its pool, so hc1_sample_batch can sample on all of them at once.
+ */
+static float *samp_scratch(hc1_engine *e)
+{
+    if (!e->s.samp) {
+        e->s.samp = malloc((size_t)e->n_threads * 2 * e->m->info.n_vocab *
+                           sizeof(float));
+    }
+    return e->s.samp;
+}
+
+/* hc1_sample with @scratch (2 * n_vocab floats) for the general path */
+static hc1_status sample_into(hc1_ctx *c, const hc1_sampling *s,
+                              hc1_token_out *out, float *scratch)
 {
     if (!c || !s || !out) {
         return HC1_E_INVAL;
@@ -465,15 +480,11 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
         sample_greedy(c, s, V, out);
         return HC1_OK;
     }
-    hc1_scratch *sc = &c->e->s;
-    if (!sc->samp) {
-        sc->samp = malloc(2 * (size_t)V * sizeof(float));
-        if (!sc->samp) {
-            return HC1_E_NOMEM;
-        }
+    if (!scratch) {
+        return HC1_E_NOMEM;
     }
     /* the working logits: a NaN is never chosen */
-    float *l = sc->samp, *w = sc->samp + V;
+    float *l = scratch, *w = scratch + V;
     for (uint32_t i = 0; i < V; i++) {
         l[i] = logit_at(c->logits, i);
     }
@@ -529,6 +540,57 @@ hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
     out->n_top = 0;
     if (s->n_top_logprobs) {
         top_logprobs(l, V, s->n_top_logprobs, lse, out);
+    }
+    return HC1_OK;
+}
+
+hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
+{
+    return sample_into(c, s, out, c ? samp_scratch(c->e) : NULL);
+}
+
+typedef struct sample_job {
+    hc1_ctx *const *c;
+    const hc1_sampling *s;
+    hc1_token_out *out;
+    hc1_status *st;
+    float *scratch;
+    size_t per_thread;
+} sample_job;
+
+static void sample_task(void *arg, uint32_t i0, uint32_t i1, uint32_t ith)
+{
+    sample_job *j = arg;
+    for (uint32_t i = i0; i < i1; i++) {
+        j->st[i] = sample_into(j->c[i], &j->s[i], &j->out[i],
+                               j->scratch + ith * j->per_thread);
+    }
+}
+
+hc1_status hc1_sample_batch(hc1_ctx *const *c, const hc1_sampling *s,
+                            hc1_token_out *out, hc1_status *st, uint32_t n)
+{
+    if (!c || !s || !out || !st || n == 0 || !c[0]) {
+        return HC1_E_INVAL;
+    }
+    hc1_engine *e = c[0]->e;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!c[i] || c[i]->e != e) {
+            return HC1_E_INVAL;
+        }
+    }
+    float *scratch = samp_scratch(e);
+    if (!scratch) {
+        return HC1_E_NOMEM;
+    }
+    sample_job j = { .c = c, .s = s, .out = out, .st = st,
+                     .scratch = scratch,
+                     .per_thread = 2 * (size_t)e->m->info.n_vocab };
+    hc1_pool_for(e->pool, n, 1, sample_task, &j);
+    for (uint32_t i = 0; i < n; i++) {
+        if (st[i] != HC1_OK) {
+            return st[i];
+        }
     }
     return HC1_OK;
 }

@@ -410,60 +410,77 @@ static uint32_t hc1_min_new_bans(Hc1State *s, Hc1Ectx *e, const Hc1Decode *d,
     return n;
 }
 
-static void hc1_sample_one(Hc1State *s, Hc1Step *st)
+/* One context's sampling in a step: its parameters and min_new bans. */
+typedef struct Hc1Draw {
+    Hc1Step *st;
+    hc1_sampling samp;
+    int32_t ban[3 + HC1_MAX_STOP_SEQS];
+    float ban_bias[3 + HC1_MAX_STOP_SEQS];
+} Hc1Draw;
+
+/*
+ * Before the draw: whether this step's context can sample (else @st
+ * records why not), and its sampling parameters with the bans.
+ */
+static bool hc1_draw_prepare(Hc1State *s, Hc1Step *st, Hc1Draw *dr)
 {
     Hc1Ectx *e = st->e;
     const Hc1Decode *d = &st->op->dec;
-    int32_t ban[3 + HC1_MAX_STOP_SEQS];
-    float ban_bias[3 + HC1_MAX_STOP_SEQS];
-    hc1_sampling samp = d->samp;
-    hc1_token_out to;
-    hc1_status r;
-    Hc1Out *o;
-    uint32_t gen;
 
     if (!e->logits_valid) {
         st->sc = HC1_SC_NO_LOGITS;
-        return;
+        return false;
     }
     if (e->hist_len >= e->n_ctx) {
         st->stop = true;
         st->reason = HC1_STOP_KV_FULL;
-        return;
+        return false;
     }
-    samp.n_bias = hc1_min_new_bans(s, e, d, st->op->generated, ban);
-    for (uint32_t i = 0; i < samp.n_bias; i++) {
-        ban_bias[i] = -INFINITY;
+    dr->st = st;
+    dr->samp = d->samp;
+    dr->samp.n_bias = hc1_min_new_bans(s, e, d, st->op->generated, dr->ban);
+    for (uint32_t i = 0; i < dr->samp.n_bias; i++) {
+        dr->ban_bias[i] = -INFINITY;
     }
-    samp.bias_ids = ban;
-    samp.bias = ban_bias;
-    if (samp.n_bias) {
-        trace_hc1_decode_ban(e->id, st->op->generated + 1, samp.n_bias);
+    dr->samp.bias_ids = dr->ban;
+    dr->samp.bias = dr->ban_bias;
+    if (dr->samp.n_bias) {
+        trace_hc1_decode_ban(e->id, st->op->generated + 1, dr->samp.n_bias);
     }
-    memset(&to, 0, sizeof(to));
-    r = hc1_sample(e->ec, &samp, &to);
-    if (r != HC1_OK || to.id < 0 || (uint32_t)to.id >= s->info.n_vocab) {
+    return true;
+}
+
+/* After the draw: append the token, build its record, check the stops. */
+static void hc1_draw_finish(Hc1State *s, Hc1Step *st, hc1_status r,
+                            const hc1_token_out *to)
+{
+    Hc1Ectx *e = st->e;
+    const Hc1Decode *d = &st->op->dec;
+    Hc1Out *o;
+    uint32_t gen;
+
+    if (r != HC1_OK || to->id < 0 || (uint32_t)to->id >= s->info.n_vocab) {
         trace_hc1_err_engine(e->id, hc1_status_str(r));
         st->sc = HC1_SC_INTERNAL;
         return;
     }
-    e->hist[e->hist_len++] = to.id;
+    e->hist[e->hist_len++] = to->id;
     e->pending = true;
     e->logits_valid = false;
     gen = ++st->op->generated;
 
     o = g_new0(Hc1Out, 1);
-    o->rec.token = cpu_to_le32(to.id);
+    o->rec.token = cpu_to_le32(to->id);
     o->rec.pos = cpu_to_le32(e->hist_len - 1);
-    o->rec.logprob = cpu_to_le32(hc1_f32_bits(to.logprob));
-    o->rec.n_top = MIN(to.n_top, d->samp.n_top_logprobs);
+    o->rec.logprob = cpu_to_le32(hc1_f32_bits(to->logprob));
+    o->rec.n_top = MIN(to->n_top, d->samp.n_top_logprobs);
     for (uint32_t i = 0; i < o->rec.n_top; i++) {
-        o->top.top[i].token = cpu_to_le32(to.top_ids[i]);
-        o->top.top[i].logprob = cpu_to_le32(hc1_f32_bits(to.top_logprobs[i]));
+        o->top.top[i].token = cpu_to_le32(to->top_ids[i]);
+        o->top.top[i].logprob = cpu_to_le32(hc1_f32_bits(to->top_logprobs[i]));
     }
 
     if (gen >= d->min_new) {
-        if (!(d->flags & HC1_DECODE_F_IGNORE_EOS) && hc1_is_eos(s, to.id)) {
+        if (!(d->flags & HC1_DECODE_F_IGNORE_EOS) && hc1_is_eos(s, to->id)) {
             st->stop = true;
             st->reason = HC1_STOP_EOS;
         }
@@ -487,6 +504,42 @@ static void hc1_sample_one(Hc1State *s, Hc1Step *st)
                                (st->stop ? HC1_TREC_LAST : 0));
     o->rec.stop_reason = st->stop ? st->reason : HC1_STOP_NONE;
     st->out = o;
+}
+
+/*
+ * Sample the next token of every step that can, all in one call on the
+ * engine's pool (each context's draw is its own: the batch changes no
+ * result, only the time, since the card samples every context after
+ * every step).
+ */
+static void hc1_sample_step(Hc1State *s, Hc1Step *steps, uint32_t n)
+{
+    g_autofree Hc1Draw *dr = g_new(Hc1Draw, n);
+    g_autofree hc1_ctx **ctxs = g_new(hc1_ctx *, n);
+    g_autofree hc1_sampling *samp = g_new(hc1_sampling, n);
+    g_autofree hc1_token_out *to = g_new0(hc1_token_out, n);
+    g_autofree hc1_status *st = g_new(hc1_status, n);
+    uint32_t m = 0;
+
+    for (uint32_t i = 0; i < n; i++) {
+        if (steps[i].sc == HC1_SC_SUCCESS && steps[i].e->ec &&
+            hc1_draw_prepare(s, &steps[i], &dr[m])) {
+            m++;
+        }
+    }
+    if (!m) {
+        return;
+    }
+    for (uint32_t j = 0; j < m; j++) {
+        ctxs[j] = dr[j].st->e->ec;
+        samp[j] = dr[j].samp;
+        /* what each keeps if the batch is refused whole */
+        st[j] = HC1_E_INVAL;
+    }
+    hc1_sample_batch(ctxs, samp, to, st, m);
+    for (uint32_t j = 0; j < m; j++) {
+        hc1_draw_finish(s, dr[j].st, st[j], &to[j]);
+    }
 }
 
 /* One batched step over @n decoding contexts. No lock held. */
@@ -527,11 +580,7 @@ static void hc1_decode_step(Hc1State *s, Hc1Step *steps, uint32_t n)
             }
         }
     }
-    for (uint32_t i = 0; i < n; i++) {
-        if (steps[i].sc == HC1_SC_SUCCESS && steps[i].e->ec) {
-            hc1_sample_one(s, &steps[i]);
-        }
-    }
+    hc1_sample_step(s, steps, n);
 }
 
 /* ---- the thread ----------------------------------------------------- */

@@ -747,6 +747,8 @@ static int cmd_bench(const opts *o)
     hc1_ctx **cs = calloc(B, sizeof(hc1_ctx *));
     int32_t *bt = malloc(sizeof(int32_t) * B);
     hc1_status *bst = malloc(sizeof(hc1_status) * B);
+    hc1_sampling *bsmp = malloc(sizeof(hc1_sampling) * B);
+    hc1_token_out *bto = malloc(sizeof(hc1_token_out) * B);
 
     if (R > 64) {
         R = 64;
@@ -758,6 +760,7 @@ static int cmd_bench(const opts *o)
         if (hc1_ctx_new(e, pp + tg + 8, b, &cs[b])) {
             die("bench: cannot create context %u", b);
         }
+        bsmp[b] = o->smp;
     }
     /* warm-up: the first touch of every weight page is a page fault
      * (the file is mapped, not read), which is not the engine's speed */
@@ -824,14 +827,15 @@ static int cmd_bench(const opts *o)
             for (uint32_t i = 0; i < tg; i++) {
                 for (uint32_t b = 0; b < B; b++) {
                     bt[b] = toks[1 + i];
-                    if (o->sample) {
-                        /* each context samples its next token, as the
-                         * card does after every batched step */
-                        hc1_token_out to;
-                        if (hc1_sample(cs[b], &o->smp, &to)) {
-                            die("bench: sampling failed");
-                        }
-                        bt[b] = to.id;
+                }
+                if (o->sample) {
+                    /* every context samples its next token, all at once
+                     * on the pool, as the card does after each step */
+                    if (hc1_sample_batch(cs, bsmp, bto, bst, B)) {
+                        die("bench: sampling failed");
+                    }
+                    for (uint32_t b = 0; b < B; b++) {
+                        bt[b] = bto[b].id;
                     }
                 }
                 hc1_decode_batch(e, cs, bt, B, bst);
@@ -967,6 +971,8 @@ static int cmd_bench(const opts *o)
     free(cs);
     free(bt);
     free(bst);
+    free(bsmp);
+    free(bto);
     free(toks);
     if (map) {
         munmap((void *)map, map_len);

@@ -769,6 +769,87 @@ static void test_truncation_sets(hc1_ctx *c, float *lg)
     memcpy(lg, save, sizeof(save));
 }
 
+/*
+ * hc1_sample_batch gives each context what hc1_sample gives it, bit for
+ * bit, on a 2-thread pool with mixed parameters (greedy, temperature,
+ * top-k, top-p, min-p, penalty, a ban, top logprobs); the same context
+ * twice is allowed; contexts of two engines are refused.
+ */
+static void test_sample_batch(void)
+{
+    tmodel_opts o;
+    size_t len;
+    char err[256];
+    hc1_model *m;
+    hc1_engine *e, *e2;
+    hc1_engine_config cfg = { .n_threads = 2 };
+    enum { N = 6 };
+    hc1_ctx *cs[N], *other;
+    hc1_sampling sp[N];
+    hc1_token_out a[N], b;
+    hc1_status st[N];
+    int32_t ban = 7;
+    float neg = -INFINITY;
+
+    tmodel_default(&o);
+    void *buf = tmodel_build(&o, &len, NULL);
+    CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
+    CHECK(hc1_engine_new(m, &cfg, &e) == HC1_OK);
+    CHECK(hc1_engine_new(m, &cfg, &e2) == HC1_OK);
+    for (int i = 0; i < N; i++) {
+        int32_t toks[4] = { 1 + i, 2 + 3 * i, 5, 9 + i };
+        CHECK(hc1_ctx_new(e, 16, 10 + i, &cs[i]) == HC1_OK);
+        CHECK(hc1_prefill(cs[i], toks, 4) == HC1_OK);
+        hc1_sampling_default(&sp[i]);
+        sp[i].seed = 40 + i;
+        sp[i].n_top_logprobs = (uint32_t)i;
+    }
+    cs[5] = cs[1];                          /* one context twice */
+    sp[1].temperature = 1.3f;
+    sp[2].temperature = 0.9f;
+    sp[2].top_k = 5;
+    sp[3].temperature = 2.0f;
+    sp[3].top_p = 0.7f;
+    sp[3].min_p = 0.02f;
+    sp[4].temperature = 0.5f;
+    sp[4].repeat_penalty = 1.3f;
+    sp[4].bias_ids = &ban;
+    sp[4].bias = &neg;
+    sp[4].n_bias = 1;
+    sp[5].temperature = 1.0f;
+    sp[5].top_k = 40;
+    sp[5].top_p = 0.9f;
+    CHECK(hc1_sample_batch(cs, sp, a, st, N) == HC1_OK);
+    for (int i = 0; i < N; i++) {
+        CHECK(st[i] == HC1_OK && hc1_sample(cs[i], &sp[i], &b) == HC1_OK);
+        CHECK(a[i].id == b.id && !memcmp(&a[i].logprob, &b.logprob, 4) &&
+              a[i].n_top == b.n_top &&
+              !memcmp(a[i].top_ids, b.top_ids, 4 * b.n_top) &&
+              !memcmp(a[i].top_logprobs, b.top_logprobs, 4 * b.n_top));
+    }
+    CHECK(a[4].id != 7);
+    /* bad parameters on one context: its status, the others still run */
+    sp[2].top_p = 2.0f;
+    CHECK(hc1_sample_batch(cs, sp, a, st, N) == HC1_E_INVAL);
+    CHECK(st[2] == HC1_E_INVAL && st[0] == HC1_OK && st[3] == HC1_OK);
+    sp[2].top_p = 1.0f;
+    /* another engine's context: refused whole */
+    int32_t t1 = 3;
+    CHECK(hc1_ctx_new(e2, 8, 1, &other) == HC1_OK);
+    CHECK(hc1_prefill(other, &t1, 1) == HC1_OK);
+    cs[5] = other;
+    CHECK(hc1_sample_batch(cs, sp, a, st, N) == HC1_E_INVAL);
+    CHECK(hc1_sample_batch(cs, sp, a, st, 0) == HC1_E_INVAL);
+    hc1_ctx_free(other);
+    for (int i = 0; i < 5; i++) {
+        hc1_ctx_free(cs[i]);
+    }
+    hc1_engine_free(e2);
+    hc1_engine_free(e);
+    hc1_model_close(m);
+    free(buf);
+}
+
 static void test_sampling(void)
 {
     tmodel_opts o;
@@ -1123,6 +1204,7 @@ int main(void)
     test_invariance(GGML_Q4_K);
     test_invariance(GGML_Q6_K);
     test_sampling();
+    test_sample_batch();
     test_lora();
     test_chunked_prefill(GGML_Q8_0);
     test_chunked_prefill(GGML_Q4_0);
