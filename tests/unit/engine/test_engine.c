@@ -804,6 +804,7 @@ static void test_sample_batch(void)
         sp[i].seed = 40 + i;
         sp[i].n_top_logprobs = (uint32_t)i;
     }
+    hc1_ctx_free(cs[5]);
     cs[5] = cs[1];                          /* one context twice */
     sp[1].temperature = 1.3f;
     sp[2].temperature = 0.9f;
