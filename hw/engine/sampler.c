@@ -452,7 +452,22 @@ static float *samp_scratch(hc1_engine *e)
     return e->s.samp;
 }
 
-/* hc1_sample with @scratch (2 * n_vocab floats) for the general path */
+/*
+ * Plain greedy (no temperature, bias or penalty; 0 means off for the
+ * penalty as for top-p): straight from the logits, no scratch needed.
+ */
+static bool plain_greedy(const hc1_sampling *s)
+{
+    return !(s->temperature > 0.0f) && !s->n_bias &&
+           !(s->repeat_penalty != 0.0f && s->repeat_penalty != 1.0f &&
+             s->repeat_last_n > 0);
+}
+
+/*
+ * hc1_sample with @scratch (2 * n_vocab floats) for the general path;
+ * NULL: the engine's first slot, allocated on first use (the caller's
+ * thread only).
+ */
 static hc1_status sample_into(hc1_ctx *c, const hc1_sampling *s,
                               hc1_token_out *out, float *scratch)
 {
@@ -475,10 +490,12 @@ static hc1_status sample_into(hc1_ctx *c, const hc1_sampling *s,
         return HC1_E_STATE;
     }
     uint32_t V = c->e->m->info.n_vocab;
-    if (!(s->temperature > 0.0f) && !s->n_bias &&
-        !(s->repeat_penalty != 1.0f && s->repeat_last_n > 0)) {
+    if (plain_greedy(s)) {
         sample_greedy(c, s, V, out);
         return HC1_OK;
+    }
+    if (!scratch) {
+        scratch = samp_scratch(c->e);
     }
     if (!scratch) {
         return HC1_E_NOMEM;
@@ -546,7 +563,7 @@ static hc1_status sample_into(hc1_ctx *c, const hc1_sampling *s,
 
 hc1_status hc1_sample(hc1_ctx *c, const hc1_sampling *s, hc1_token_out *out)
 {
-    return sample_into(c, s, out, c ? samp_scratch(c->e) : NULL);
+    return sample_into(c, s, out, NULL);
 }
 
 typedef struct sample_job {
@@ -562,8 +579,10 @@ static void sample_task(void *arg, uint32_t i0, uint32_t i1, uint32_t ith)
 {
     sample_job *j = arg;
     for (uint32_t i = i0; i < i1; i++) {
+        /* no scratch only when every draw is plain greedy */
         j->st[i] = sample_into(j->c[i], &j->s[i], &j->out[i],
-                               j->scratch + ith * j->per_thread);
+                               j->scratch ? j->scratch + ith * j->per_thread
+                                          : NULL);
     }
 }
 
@@ -579,8 +598,13 @@ hc1_status hc1_sample_batch(hc1_ctx *const *c, const hc1_sampling *s,
             return HC1_E_INVAL;
         }
     }
-    float *scratch = samp_scratch(e);
-    if (!scratch) {
+    /* the scratch only if a draw needs it (greedy reads the logits) */
+    bool need = false;
+    for (uint32_t i = 0; i < n; i++) {
+        need |= !plain_greedy(&s[i]);
+    }
+    float *scratch = need ? samp_scratch(e) : NULL;
+    if (need && !scratch) {
         return HC1_E_NOMEM;
     }
     sample_job j = { .c = c, .s = s, .out = out, .st = st,
