@@ -212,7 +212,11 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                      * kernel spreads the requests over its own steps.
                      */
                     const uint8_t *pf = NULL;
-                    if (t == 0 && q0 + ahead + nr <= end) {
+                    /*
+                     * past this claim too: the rows after it are this
+                     * thread's next claim unless another stole them
+                     */
+                    if (t == 0 && q0 + ahead + nr <= j->rows_before[k + 1]) {
                         pf = wr + ahead * w->row_bytes;
                         if (nc == 1 || !fn2) {
                             for (size_t o = 0; o < nr * w->row_bytes;

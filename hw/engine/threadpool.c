@@ -6,6 +6,14 @@
  * then closes the generation so a late worker cannot enter. Workers spin
  * briefly before sleeping, because decode issues a loop per matmul.
  *
+ * Each participant owns a contiguous part of the loop, claims it chunk
+ * by chunk from the front, and then steals from the back of the others'
+ * parts. So the same thread runs the same items loop after loop (token
+ * t's activations stay in its caches from one step of a layer to the
+ * next, and a matmul's rows stream in one run, prefetched ahead across
+ * its claims), while a thread that is late or descheduled costs only
+ * what the others steal.
+ *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,6 +29,15 @@
 #define ST_CLOSED   (1ull << 31)
 #define ST_ACTIVE   (ST_CLOSED - 1)
 #define ST_GEN(s)   ((s) >> 32)
+
+/* A participant's part of the loop: front << 32 | back, on its own line. */
+typedef struct part {
+    _Alignas(64) atomic_uint_fast64_t fb;
+} part;
+
+#define FB(f, b)    ((uint64_t)(f) << 32 | (b))
+#define FB_F(v)     ((uint32_t)((v) >> 32))
+#define FB_B(v)     ((uint32_t)(v))
 
 typedef struct worker {
     struct hc1_pool *pool;
@@ -39,8 +56,8 @@ struct hc1_pool {
     /* the current loop */
     hc1_range_fn fn;
     void *arg;
-    uint32_t n_items, chunk;
-    atomic_uint next;
+    uint32_t chunk;
+    part *parts;            /* [n] */
 };
 
 static inline void cpu_relax(void)
@@ -51,28 +68,43 @@ static inline void cpu_relax(void)
 }
 
 /*
- * Guided self-scheduling: a claim takes what is left divided by twice
- * the threads, in whole chunks and never less than one. The first
- * claims are big, so a thread seldom starts a new range cold (a
- * matmul's software prefetch only runs within a range), and the last
- * small, so the threads finish together. (Medium Q4_0, 2 threads,
- * against fixed chunks of a sixteenth: batched decode +2-4 %, one
- * context -1 to +13 %, prompt the same.) A worker descheduled inside a
- * claim now holds up to a quarter of a loop rather than a sixteenth;
- * the wait is mostly the descheduling itself either way.
+ * Claim from the front of the own part one chunk at a time, then steal
+ * from the back of the others' parts half of what is left (whole
+ * chunks), until every part is empty. Front and back move in one atomic
+ * word, so a claim and a steal never overlap.
  */
 static void run_chunks(hc1_pool *p, uint32_t ith)
 {
-    uint32_t b = atomic_load(&p->next);
-    while (b < p->n_items) {
-        uint32_t left = p->n_items - b;
-        uint32_t k = left / (2 * p->n);
-        k = k < p->chunk ? p->chunk : k - k % p->chunk;
-        if (!atomic_compare_exchange_weak(&p->next, &b, b + k)) {
-            continue;   /* b now holds the new start */
+    atomic_uint_fast64_t *own = &p->parts[ith].fb;
+    uint64_t v = atomic_load(own);
+    while (FB_F(v) < FB_B(v)) {
+        uint32_t f = FB_F(v), b = FB_B(v);
+        uint32_t e = b - f > p->chunk ? f + p->chunk : b;
+        if (atomic_compare_exchange_weak(own, &v, FB(e, b))) {
+            p->fn(p->arg, f, e, ith);
+            v = atomic_load(own);
         }
-        p->fn(p->arg, b, left < k ? p->n_items : b + k, ith);
-        b = atomic_load(&p->next);
+    }
+    for (bool found = true; found; ) {
+        found = false;
+        for (uint32_t k = 1; k < p->n; k++) {
+            atomic_uint_fast64_t *vic = &p->parts[(ith + k) % p->n].fb;
+            v = atomic_load(vic);
+            while (FB_F(v) < FB_B(v)) {
+                uint32_t f = FB_F(v), b = FB_B(v);
+                uint32_t left = b - f;
+                uint32_t take = (left / 2 + p->chunk - 1) / p->chunk *
+                                p->chunk;
+                take = take < p->chunk ? p->chunk : take;
+                take = take > left ? left : take;
+                if (atomic_compare_exchange_weak(vic, &v,
+                                                 FB(f, b - take))) {
+                    p->fn(p->arg, b - take, b, ith);
+                    found = true;
+                    v = atomic_load(vic);
+                }
+            }
+        }
     }
 }
 
@@ -132,11 +164,16 @@ hc1_pool *hc1_pool_new(uint32_t n)
     atomic_init(&p->state, ST_CLOSED);
     atomic_init(&p->sleepers, 0);
     atomic_init(&p->quit, false);
-    atomic_init(&p->next, 0);
     p->w = calloc(p->n, sizeof(worker));
-    if (!p->w) {
+    p->parts = aligned_alloc(_Alignof(part), p->n * sizeof(part));
+    if (!p->w || !p->parts) {
+        free(p->w);
+        free(p->parts);
         free(p);
         return NULL;
+    }
+    for (uint32_t i = 0; i < p->n; i++) {
+        atomic_init(&p->parts[i].fb, 0);
     }
     for (uint32_t i = 1; i < p->n; i++) {
         p->w[i].pool = p;
@@ -164,6 +201,7 @@ void hc1_pool_free(hc1_pool *p)
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p->w);
+    free(p->parts);
     free(p);
 }
 
@@ -187,9 +225,15 @@ void hc1_pool_for(hc1_pool *p, uint32_t n, uint32_t chunk, hc1_range_fn fn,
     }
     p->fn = fn;
     p->arg = arg;
-    p->n_items = n;
     p->chunk = chunk;
-    atomic_store(&p->next, 0);
+    /* the parts: whole chunks, the last one shorter (or empty) */
+    uint64_t per = ((uint64_t)(n - 1) / p->n / chunk + 1) * chunk;
+    for (uint32_t i = 0; i < p->n; i++) {
+        uint64_t f = i * per, b = f + per;
+        f = f < n ? f : n;
+        b = b < n ? b : n;
+        atomic_store(&p->parts[i].fb, FB(f, b));
+    }
     /* open a new generation with no one inside */
     uint64_t gen = ST_GEN(atomic_load(&p->state)) + 1;
     atomic_store(&p->state, gen << 32);

@@ -1,13 +1,15 @@
 /*
  * A fixed-size thread pool for parallel loops.
  *
- * hc1_pool_for() splits [0, n) into ranges that the caller and the
- * workers claim one at a time: whole multiples of @chunk, big at first
- * and shrinking to one chunk as the loop runs out. The caller never
- * waits for a worker that has not started: on a loaded host (or a QEMU
- * whose vCPUs compete with the pool) a descheduled worker costs
- * nothing, the caller just does more of the ranges. Results must not
- * depend on who runs a range.
+ * hc1_pool_for() splits [0, n) into one contiguous part per thread,
+ * the caller's first, in whole multiples of @chunk. Each thread runs
+ * its own part a chunk at a time and then steals from the back of the
+ * others' (half of what is left, in whole chunks). So with the same n
+ * the same thread runs the same items loop after loop, and the caller
+ * never waits for a worker that has not started: on a loaded host (or
+ * a QEMU whose vCPUs compete with the pool) a descheduled worker costs
+ * nothing, the caller just steals its part. Results must not depend on
+ * who runs a range.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
