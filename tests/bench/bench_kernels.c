@@ -7,7 +7,8 @@
  * take 8 distinct columns, as batched decode does: for the float formats
  * they do not fit L1 (8 x 8 KiB of f32), which is what the span path,
  * a tile of rows against spans of the columns as the matmul runs it,
- * is for.
+ * is for. First it prints the core's ceiling for the integer kernels,
+ * vpdpbusd from registers with no dependences.
  *
  *   bench_kernels [MIB]   the matrix as that many MiB of weights instead
  *                         (64: beyond L3, streamed from DRAM as in decode;
@@ -32,6 +33,50 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/*
+ * The core's own ceiling for the integer kernels: vpdpbusd on 512 bits
+ * (64 byte products) from registers, twelve independent chains so
+ * latency does not count. A kernel's GMAC/s over this is the share of
+ * the multipliers it keeps busy. 0 where there is no AVX-512 VNNI.
+ */
+static double vnni_peak_gmacs(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (hc1_isa_best() < HC1_ISA_AVX512) {
+        return 0;
+    }
+    const long iters = 20000000;
+    double best = 1e9;
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = now_s();
+        for (long k = 0; k < iters; k++) {
+            __asm__ volatile(
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm0\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm1\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm2\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm3\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm4\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm5\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm6\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm7\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm8\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm9\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm10\n\t"
+                "vpdpbusd %%zmm30, %%zmm31, %%zmm11\n\t"
+                : /* no outputs */
+                : /* no inputs */
+                : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6",
+                  "xmm7", "xmm8", "xmm9", "xmm10", "xmm11");
+        }
+        double dt = now_s() - t0;
+        best = dt < best ? dt : best;
+    }
+    return iters * 12.0 * 64 / best / 1e9;
+#else
+    return 0;
+#endif
+}
+
 int main(int argc, char **argv)
 {
     const uint32_t types[] = { GGML_F32, GGML_F16, GGML_BF16, GGML_Q8_0,
@@ -39,6 +84,11 @@ int main(int argc, char **argv)
     const uint64_t n = 2048;
     uint64_t mib = argc > 1 ? strtoull(argv[1], NULL, 10) : 0;
     hc1_quant_init();
+    double peak = vnni_peak_gmacs();
+    if (peak > 0) {
+        printf("vpdpbusd on 512 bits, one core: %.0f GMAC/s (the integer "
+               "kernels' ceiling)\n", peak);
+    }
     printf("%-6s %-12s %4s %10s %10s\n", "type", "isa", "cols", "GB/s",
            "GMAC/s");
     for (size_t ti = 0; ti < sizeof(types) / sizeof(types[0]); ti++) {
