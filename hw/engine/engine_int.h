@@ -85,10 +85,15 @@ struct hc1_engine {
     hc1_scratch s;
 };
 
-/* matmul.c: out[t][r] = dot(W row r, x[t]) for t < T, all rows of W. */
+/*
+ * matmul.c: out[t][r] = dot(W row r, x[t]) for t < T, all rows of W;
+ * with @cols, token t's row goes to cols[t] instead (the output head
+ * writes each context's logits in place).
+ */
 typedef struct hc1_mm {
     const hc1_tensor *w;
     float *out;             /* [T][w->ne1] */
+    float *const *cols;     /* or [T] rows of w->ne1, or NULL */
 } hc1_mm;
 
 /*

@@ -381,8 +381,9 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         const hc1_layer *L = &m->layers[l];
 
         /* s->xb: this layer's attention input, normalised */
-        hc1_mm qkv[3] = { { &L->wq, s->q }, { &L->wk, s->k },
-                          { &L->wv, s->v } };
+        hc1_mm qkv[3] = { { .w = &L->wq, .out = s->q },
+                          { .w = &L->wk, .out = s->k },
+                          { .w = &L->wv, .out = s->v } };
         st = hc1_matmul(e, qkv, 3, s->xb, T);
         if (st) {
             return st;
@@ -395,7 +396,7 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         att_job aj = { .e = e, .rows = rows, .T = T, .layer = l };
         hc1_pool_for(e->pool, T * in->n_head_kv, 1, att_task, &aj);
 
-        hc1_mm wo = { &L->wo, s->xb };
+        hc1_mm wo = { .w = &L->wo, .out = s->xb };
         st = hc1_matmul(e, &wo, 1, s->att, T);
         if (st) {
             return st;
@@ -405,7 +406,8 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         tj.norm = L->ffn_norm.data;
         for_tokens(e, T, norm_task, &tj);
 
-        hc1_mm gu[2] = { { &L->w_gate, s->hb }, { &L->w_up, s->hb2 } };
+        hc1_mm gu[2] = { { .w = &L->w_gate, .out = s->hb },
+                         { .w = &L->w_up, .out = s->hb2 } };
         st = hc1_matmul(e, gu, 2, s->xb, T);
         if (st) {
             return st;
@@ -413,7 +415,7 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         hc1_lora_apply(rows, T, l, HC1_LORA_GATE, s->xb, E, s->hb, F);
         hc1_lora_apply(rows, T, l, HC1_LORA_UP, s->xb, E, s->hb2, F);
         for_tokens(e, T, swiglu_task, &tj);
-        hc1_mm dn = { &L->w_down, s->xb };
+        hc1_mm dn = { .w = &L->w_down, .out = s->xb };
         st = hc1_matmul(e, &dn, 1, s->hb, T);
         if (st) {
             return st;
@@ -437,34 +439,14 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
     if (nl == 0) {
         return HC1_OK;
     }
-    /* logits land in a scratch of nl * n_vocab, then go to each row */
-    size_t need = (size_t)nl * in->n_vocab;
-    float *lg = NULL;
-    bool direct = nl == 1;
-    if (direct) {
-        for (uint32_t t = 0; t < T; t++) {
-            if (rows[t].logits) {
-                lg = rows[t].logits;
-            }
-        }
-    } else {
-        lg = malloc(need * sizeof(float));
-        if (!lg) {
-            return HC1_E_NOMEM;
+    /* each row's logits straight into its own buffer */
+    float *cols[HC1_UBATCH];
+    uint32_t k = 0;
+    for (uint32_t t = 0; t < T; t++) {
+        if (rows[t].logits) {
+            cols[k++] = rows[t].logits;
         }
     }
-    hc1_mm out = { &m->output, lg };
-    st = hc1_matmul(e, &out, 1, s->xb, nl);
-    if (!direct) {
-        uint32_t k = 0;
-        for (uint32_t t = 0; t < T && !st; t++) {
-            if (rows[t].logits) {
-                memcpy(rows[t].logits, lg + (size_t)k * in->n_vocab,
-                       in->n_vocab * sizeof(float));
-                k++;
-            }
-        }
-        free(lg);
-    }
-    return st;
+    hc1_mm out = { .w = &m->output, .cols = cols };
+    return hc1_matmul(e, &out, 1, s->xb, nl);
 }

@@ -54,6 +54,13 @@ typedef struct conv_job {
     size_t panel_stride;
 } conv_job;
 
+/* Where token @t's row of matmul @k's output starts. */
+static inline float *mm_out(const mm_job *j, int k, uint32_t t)
+{
+    const hc1_mm *m = &j->mm[k];
+    return m->cols ? m->cols[t] : m->out + (size_t)t * m->w->ne1;
+}
+
 static void conv_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
 {
     conv_job *j = arg;
@@ -99,7 +106,6 @@ static void mm_spans(const mm_job *j, int k, uint64_t r, uint64_t end,
 {
     const hc1_tensor *w = j->mm[k].w;
     hc1_dotk_fn fk = j->fnk[k];
-    float *out = j->mm[k].out;
     uint64_t n = w->ne0;
     uint64_t n16 = n & ~(uint64_t)(HC1_DOTK_STEP - 1);
     uint64_t tile = SPAN_TILE_BYTES / w->row_bytes;
@@ -126,10 +132,10 @@ static void mm_spans(const mm_job *j, int k, uint64_t r, uint64_t end,
                    t == 0 ? next : NULL);
                 k0 = k1;
             } while (k1 < n16);
-            for (uint32_t q = 0; q < rows; q++) {
-                for (int c = 0; c < nc; c++) {
-                    out[(size_t)(t + c) * w->ne1 + row + q] =
-                        res[q * HC1_MAX_COLS + c];
+            for (int c = 0; c < nc; c++) {
+                float *o = mm_out(j, k, t + c) + row;
+                for (uint32_t q = 0; q < rows; q++) {
+                    o[q] = res[q * HC1_MAX_COLS + c];
                 }
             }
         }
@@ -153,7 +159,6 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                                                    : r1;
         const hc1_tensor *w = j->mm[k].w;
         hc1_dot_fn fn = j->fn[k];
-        float *out = j->mm[k].out;
         const void *xs[HC1_UBATCH];
         for (uint32_t t = 0; t < j->T; t++) {
             xs[t] = (const uint8_t *)j->act[k] + (size_t)t * j->act_stride[k];
@@ -237,10 +242,10 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                     } else {
                         fn(w->ne0, wr, &xs[t], nc, res);
                     }
-                    for (int q = 0; q < nr; q++) {
-                        for (int c = 0; c < nc; c++) {
-                            out[(size_t)(t + c) * w->ne1 + row + q] =
-                                res[q * HC1_MAX_COLS + c];
+                    for (int c = 0; c < nc; c++) {
+                        float *o = mm_out(j, k, t + c) + row;
+                        for (int q = 0; q < nr; q++) {
+                            o[q] = res[q * HC1_MAX_COLS + c];
                         }
                     }
                     q0 += nr;
