@@ -5,8 +5,8 @@
  *   hc1-llm tokenize MODEL TEXT [--no-bos] [--no-special] [--json]
  *   hc1-llm detokenize MODEL ID... [--special]
  *   hc1-llm run MODEL (-p TEXT | --ids 1,2,3 | --chat TEXT) [options]
- *   hc1-llm bench MODEL [-p N] [-n N] [-b N] [-r N] [--baseline FILE]
- *                 [--sample]
+ *   hc1-llm bench MODEL [-p N] [-n N] [-b N] [-r N] [--depth N]
+ *                 [--baseline FILE] [--sample]
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -64,8 +64,13 @@ static void usage(void)
            "      --system TEXT     system message for --chat\n"
            "      --ignore-eos      do not stop at end-of-generation tokens\n"
            "      --json            ids, text and logprobs as JSON\n"
-           "  hc1-llm bench MODEL [-p N] [-n N] [-b N] [-r N] "
+           "  hc1-llm bench MODEL [-p N] [-n N] [-b N] [-r N] [--depth N] "
            "[--baseline FILE] [--sample] [--json]\n"
+           "      --depth N         decode, one context and batched, after "
+           "N tokens of\n"
+           "                        context each instead of one (the "
+           "attention's share\n"
+           "                        grows with it)\n"
            "      --sample          decode, one context and batched, feeds "
            "back sampled\n"
            "                        tokens (the sampling options above; "
@@ -132,7 +137,7 @@ typedef struct opts {
     const char *stops[MAX_STOPS];
     size_t n_stops;
     bool json, no_bos, no_special, special, ignore_eos, sample;
-    uint32_t pp, tg, batch, reps;
+    uint32_t pp, tg, batch, reps, depth;
     const char *baseline;
     const char *rest[4096];
     int n_rest;
@@ -732,6 +737,10 @@ static int cmd_bench(const opts *o)
     const hc1_model_info *in = hc1_model_get_info(m);
     hc1_engine *e = new_engine(m, o);
     uint32_t pp = o->pp, tg = o->tg, B = o->batch, R = o->reps;
+    /* decode starts after this many tokens of context: 1 + --depth */
+    uint32_t d0 = 1 + o->depth;
+    /* ids for the prompt run and for the decode runs, whichever is more */
+    uint32_t n_toks = (pp > d0 + tg ? pp : d0 + tg) + 1;
     double pps[64], tgs[64], bts[64], ppc[64], tgc[64], bws[64], shr[64];
     double rtts[128];
     int n_rtt = 0;
@@ -743,7 +752,7 @@ static int cmd_bench(const opts *o)
                       map_for_probe(o->model, &map_len) : NULL;
     const char *no_probe = bpt < PROBE_MIN_BYTES ? NULL :
                            !map ? strerror(errno) : NULL;
-    int32_t *toks = malloc(sizeof(int32_t) * (pp + tg + 1));
+    int32_t *toks = malloc(sizeof(int32_t) * n_toks);
     hc1_ctx **cs = calloc(B, sizeof(hc1_ctx *));
     int32_t *bt = malloc(sizeof(int32_t) * B);
     hc1_status *bst = malloc(sizeof(hc1_status) * B);
@@ -753,14 +762,24 @@ static int cmd_bench(const opts *o)
     if (R > 64) {
         R = 64;
     }
-    for (uint32_t i = 0; i < pp + tg + 1; i++) {
+    for (uint32_t i = 0; i < n_toks; i++) {
         toks[i] = (int32_t)(hc1_rng_u64(1, 2, i) % in->n_vocab);
     }
     for (uint32_t b = 0; b < B; b++) {
-        if (hc1_ctx_new(e, pp + tg + 8, b, &cs[b])) {
+        if (hc1_ctx_new(e, n_toks + 8, b, &cs[b])) {
             die("bench: cannot create context %u", b);
         }
         bsmp[b] = o->smp;
+    }
+    /*
+     * The batch's contexts up to the decode depth, once: each round
+     * cuts them back to it. (Context 0 also runs the prompt and the
+     * one-context decode, and is filled again in every round.)
+     */
+    for (uint32_t b = 1; b < B; b++) {
+        if (hc1_prefill(cs[b], toks, d0)) {
+            die("bench: prefill failed");
+        }
     }
     /* warm-up: the first touch of every weight page is a page fault
      * (the file is mapped, not read), which is not the engine's speed */
@@ -782,8 +801,13 @@ static int cmd_bench(const opts *o)
         }
         double t1 = now_s();
         ppc[r] = pp / (cpu_s() - c0);
-        hc1_ctx_truncate(c, 0);
-        if (hc1_prefill(c, toks, 1)) {
+        /*
+         * decode from depth d0: the prompt run's cache holds the same
+         * ids, so keep what it has of them and fill up the rest
+         */
+        uint32_t keep = pp < d0 ? pp : d0;
+        hc1_ctx_truncate(c, keep);
+        if (d0 > keep && hc1_prefill(c, toks + keep, d0 - keep)) {
             die("bench: prefill failed");
         }
         /*
@@ -798,7 +822,7 @@ static int cmd_bench(const opts *o)
         double c2 = cpu_s();
         double t2 = now_s();
         for (uint32_t i = 0; i < tg; i++) {
-            int32_t id = toks[1 + i];
+            int32_t id = toks[d0 + i];
             if (o->sample) {
                 /* what the card does per token: sample from the logits
                  * (log-probability included) and feed the choice back */
@@ -820,13 +844,12 @@ static int cmd_bench(const opts *o)
         shr[r] = bws[r] > 0 ? tgs[r] * (double)bpt / bws[r] : 0;
         if (B > 1) {
             for (uint32_t b = 0; b < B; b++) {
-                hc1_ctx_truncate(cs[b], 0);
-                hc1_prefill(cs[b], toks, 1);
+                hc1_ctx_truncate(cs[b], d0);
             }
             double t4 = now_s();
             for (uint32_t i = 0; i < tg; i++) {
                 for (uint32_t b = 0; b < B; b++) {
-                    bt[b] = toks[1 + i];
+                    bt[b] = toks[d0 + i];
                 }
                 if (o->sample) {
                     /* every context samples its next token, all at once
@@ -871,11 +894,12 @@ static int cmd_bench(const opts *o)
                "\"batch_tok_s\": %.2f, \"batch_speedup\": %.2f, "
                "\"scratch_bytes\": %zu, \"ctx_bytes\": %zu, "
                "\"rss_anon_kb\": %ld, \"pp_tok_per_cpu_s\": %.2f, "
-               "\"tg_tok_per_cpu_s\": %.2f, \"tg_sampled\": %s",
+               "\"tg_tok_per_cpu_s\": %.2f, \"tg_sampled\": %s, "
+               "\"depth\": %u",
                o->model, shape_of(in), quant_of(in), hc1_engine_n_threads(e),
                hc1_engine_isa(), pp, tg, mpp, mtg, B, mbt, mbt / mtg,
                hc1_engine_scratch_bytes(e), kvres, rss_anon_kb(), mppc, mtgc,
-               o->sample ? "true" : "false");
+               o->sample ? "true" : "false", o->depth);
         if (map && mbw > 0) {
             printf(", \"bytes_per_token\": %llu, \"mem_read_gb_s\": %.2f, "
                    "\"tg_share_of_mem_bound\": %.3f, "
@@ -899,7 +923,11 @@ static int cmd_bench(const opts *o)
         if (have) {
             printf("   baseline %8.1f   ratio %.2f", bpp, mpp / bpp);
         }
-        printf("\ndecode tg%u      %10.1f tok/s", tg, mtg);
+        char dl[32] = "";
+        if (o->depth) {
+            snprintf(dl, sizeof(dl), " @%u", o->depth);
+        }
+        printf("\ndecode tg%u%-6s%10.1f tok/s", tg, dl, mtg);
         if (have) {
             printf("   baseline %8.1f   ratio %.2f", btg, mtg / btg);
         }
@@ -1041,6 +1069,8 @@ int main(int argc, char **argv)
             o.batch = (uint32_t)parse_int(ARG(), "batch", 1, 64);
         } else if (!strcmp(a, "-r")) {
             o.reps = (uint32_t)parse_int(ARG(), "repetitions", 1, 64);
+        } else if (!strcmp(a, "--depth")) {
+            o.depth = (uint32_t)parse_int(ARG(), "depth", 0, 1 << 17);
         } else if (!strcmp(a, "--temp")) {
             o.smp.temperature = (float)parse_num(ARG(), "temperature", 0, 100);
         } else if (!strcmp(a, "--top-k")) {
