@@ -427,25 +427,21 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         for_tokens(e, T, norm_task, &tj);
     }
 
-    /* output head for the rows that want logits, packed together */
+    /*
+     * output head for the rows that want logits, packed together; each
+     * row's logits go straight into its own buffer
+     */
+    float *cols[HC1_UBATCH];
     uint32_t nl = 0;
     for (uint32_t t = 0; t < T; t++) {
         if (rows[t].logits) {
             rmsnorm(s->xb + (size_t)nl * E, s->x + (size_t)t * E,
                     m->output_norm.data, E, in->norm_eps);
-            nl++;
+            cols[nl++] = rows[t].logits;
         }
     }
     if (nl == 0) {
         return HC1_OK;
-    }
-    /* each row's logits straight into its own buffer */
-    float *cols[HC1_UBATCH];
-    uint32_t k = 0;
-    for (uint32_t t = 0; t < T; t++) {
-        if (rows[t].logits) {
-            cols[k++] = rows[t].logits;
-        }
     }
     hc1_mm out = { .w = &m->output, .cols = cols };
     return hc1_matmul(e, &out, 1, s->xb, nl);
