@@ -496,6 +496,12 @@ hc1_dotp_fn hc1_dotp_kernel(uint32_t wtype)
     return isa == HC1_ISA_PORTABLE ? NULL : hc1_dotp_kernel_x86(wtype, isa);
 }
 
+hc1_dott_fn hc1_dott_kernel(uint32_t wtype)
+{
+    hc1_isa isa = hc1_isa_current();
+    return isa == HC1_ISA_PORTABLE ? NULL : hc1_dott_kernel_x86(wtype, isa);
+}
+
 hc1_dotk_fn hc1_dotk_kernel(uint32_t wtype)
 {
     hc1_isa isa = hc1_isa_current();

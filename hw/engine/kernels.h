@@ -191,6 +191,17 @@ typedef void (*hc1_dotp_fn)(uint64_t n, const void *w, size_t row_bytes,
                             int nr, const void *panel, float *out,
                             const void *pf);
 
+/*
+ * Tile kernels (Q4_0): HC1_TILE_ROWS rows from @w (@row_bytes apart)
+ * against all HC1_MAX_COLS columns of a panel in one pass; out[r *
+ * HC1_MAX_COLS + c]. Each (row, column) gets the bits of the panel
+ * kernel (kernels_x86_tile.c). @pf: the same bytes of HC1_TILE_ROWS
+ * rows to prefetch, or NULL.
+ */
+#define HC1_TILE_ROWS 32
+typedef void (*hc1_dott_fn)(uint64_t n, const void *w, size_t row_bytes,
+                            const void *panel, float *out, const void *pf);
+
 typedef enum hc1_isa {
     HC1_ISA_PORTABLE = 0,
     HC1_ISA_AVX2,
@@ -209,6 +220,9 @@ hc1_dotk_fn hc1_dotk_kernel_x86(uint32_t wtype, hc1_isa isa);
 /* The panel kernel for the level in force, or NULL. */
 hc1_dotp_fn hc1_dotp_kernel(uint32_t wtype);
 hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa);
+/* The tile kernel for the level in force, or NULL. */
+hc1_dott_fn hc1_dott_kernel(uint32_t wtype);
+hc1_dott_fn hc1_dott_kernel_x86(uint32_t wtype, hc1_isa isa);
 /* A kernel at a given ISA level, for tests (NULL if not available). */
 hc1_dot_fn hc1_dot_kernel_isa(uint32_t wtype, hc1_isa isa);
 hc1_isa hc1_isa_best(void);

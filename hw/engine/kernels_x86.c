@@ -433,6 +433,14 @@ hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
     }
 }
 
+hc1_dott_fn hc1_dott_kernel_x86(uint32_t wtype, hc1_isa isa)
+{
+    if (isa < HC1_ISA_AVX512) {
+        return NULL;
+    }
+    return wtype == GGML_Q4_0 ? hc1_dott_q4_0_z : NULL;
+}
+
 hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa)
 {
     bool v = isa >= HC1_ISA_AVX512;
@@ -486,6 +494,13 @@ hc1_dot2_fn hc1_dot2_kernel_x86(uint32_t wtype, hc1_isa isa)
 }
 
 hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
+{
+    (void)wtype;
+    (void)isa;
+    return NULL;
+}
+
+hc1_dott_fn hc1_dott_kernel_x86(uint32_t wtype, hc1_isa isa)
 {
     (void)wtype;
     (void)isa;

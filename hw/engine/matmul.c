@@ -5,12 +5,12 @@
  * activation type; then each thread takes chunks of weight rows and
  * runs the kernel over pairs of rows and groups of HC1_MAX_COLS tokens
  * (a lone token goes to the two-row kernel, a group of several to the
- * panel kernel where the format has one, or to the span kernel for the
- * float formats, all with the same bits): for one group (decode), pair
- * after pair; for more (prefill), a tile of rows, hot in L2, against
- * each group in turn. A row's result
- * depends only on that row and that token, so the result is the same
- * for any thread count, chunking, tiling or batch.
+ * tile kernel (32 rows) or the panel kernel where the format has them,
+ * or to the span kernel for the float formats, all with the same
+ * bits): for one group (decode), pair or tile after the next; for more
+ * (prefill), a tile of rows, hot in L2, against each group in turn.
+ * A row's result depends only on that row and that token, so the
+ * result is the same for any thread count, chunking, tiling or batch.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -37,6 +37,7 @@ typedef struct mm_job {
     hc1_dot_fn fn[3];
     hc1_dot2_fn fn2[3];     /* two-row kernels where there are */
     hc1_dotp_fn fnp[3];     /* panel kernels, where there are panels */
+    hc1_dott_fn fnt[3];     /* tile kernels, where there are (Q4_0) */
     hc1_dotk_fn fnk[3];     /* span kernels, where there are (floats) */
     const uint8_t *panel[3];    /* the panel of each group of columns */
     size_t panel_stride[3];
@@ -190,6 +191,11 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
             tile = TILE_BYTES / w->row_bytes;
             tile = tile < 2 ? 2 : tile > 64 ? 64 : tile & ~(uint64_t)1;
         }
+        if (j->fnt[k]) {
+            /* whole tiles of the tile kernel */
+            tile = tile < HC1_TILE_ROWS ? HC1_TILE_ROWS
+                                        : tile & ~(uint64_t)(HC1_TILE_ROWS - 1);
+        }
         while (r < end) {
             uint64_t te = end - r < tile ? end : r + tile;
             for (uint32_t t = 0; t < j->T; t += HC1_MAX_COLS) {
@@ -203,8 +209,10 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                      * pairs of rows share the activation loads; a row's
                      * result is the same alone or paired
                      */
-                    int nr = fn2 && q0 + 1 < te ? 2 : 1;
-                    float res[2 * HC1_MAX_COLS];
+                    bool tiled = nc > 1 && j->fnt[k] &&
+                                 q0 + HC1_TILE_ROWS <= te;
+                    int nr = tiled ? HC1_TILE_ROWS : fn2 && q0 + 1 < te ? 2 : 1;
+                    float res[HC1_TILE_ROWS * HC1_MAX_COLS];
                     /*
                      * Prefetch the rows a few steps ahead: the weights
                      * are a file mapping in 4 KiB pages, where the
@@ -221,8 +229,10 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                      * past this claim too: the rows after it are this
                      * thread's next claim unless another stole them
                      */
-                    if (t == 0 && q0 + ahead + nr <= j->rows_before[k + 1]) {
-                        pf = wr + ahead * w->row_bytes;
+                    /* a tile prefetches the next tile's rows */
+                    uint64_t dist = tiled ? HC1_TILE_ROWS : ahead;
+                    if (t == 0 && q0 + dist + nr <= j->rows_before[k + 1]) {
+                        pf = wr + dist * w->row_bytes;
                         if (nc == 1 || !fn2) {
                             for (size_t o = 0; o < nr * w->row_bytes;
                                  o += 64) {
@@ -231,7 +241,12 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                             pf = NULL;
                         }
                     }
-                    if (nc > 1 && j->fnp[k]) {
+                    if (tiled) {
+                        j->fnt[k](w->ne0, wr, w->row_bytes,
+                                  j->panel[k] + (t / HC1_MAX_COLS) *
+                                                j->panel_stride[k],
+                                  res, pf);
+                    } else if (nc > 1 && j->fnp[k]) {
                         j->fnp[k](w->ne0, wr, w->row_bytes, nr,
                                   j->panel[k] + (t / HC1_MAX_COLS) *
                                                 j->panel_stride[k],
@@ -323,6 +338,7 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
         /* one column goes to the two-row kernel, more to panels or spans */
         j.fnp[k] = T > 1 ? hc1_dotp_kernel(mm[k].w->type) : NULL;
         j.fnk[k] = T > 1 ? hc1_dotk_kernel(mm[k].w->type) : NULL;
+        j.fnt[k] = j.fnp[k] ? hc1_dott_kernel(mm[k].w->type) : NULL;
         if (!j.fn[k] || mm[k].w->ne0 != mm[0].w->ne0) {
             return HC1_E_INVAL;
         }
@@ -364,6 +380,12 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
     uint64_t total = j.rows_before[n_mm];
     uint32_t chunk = total / (8u * hc1_pool_size(e->pool)) + 1;
     chunk = chunk < ROW_CHUNK ? ROW_CHUNK : chunk > 256 ? 256 : chunk;
+    for (int k = 0; k < n_mm; k++) {
+        if (j.fnt[k]) {
+            /* claims of whole tiles */
+            chunk = (chunk + HC1_TILE_ROWS - 1) & ~(HC1_TILE_ROWS - 1);
+        }
+    }
     hc1_pool_for(e->pool, (uint32_t)total, chunk, mm_task, &j);
     return HC1_OK;
 }

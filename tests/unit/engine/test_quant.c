@@ -219,6 +219,70 @@ static void test_span(uint32_t type, hc1_isa isa, hc1_dot2_fn f2,
     free(acc);
 }
 
+/*
+ * The tile kernel of @type at @isa (if there is one) must give each of
+ * its HC1_TILE_ROWS rows, against every column of a panel of any width,
+ * the bits of the two-row kernel @f2, from any first row, with and
+ * without the prefetch hint.
+ */
+static int tile_checks;
+
+static void test_tile(uint32_t type, hc1_isa isa, hc1_dot2_fn f2, size_t rb,
+                      uint64_t n, void *const *act, uint64_t *seed)
+{
+    enum { ROWS = HC1_TILE_ROWS + 3 };
+    hc1_dott_fn ft = hc1_dott_kernel_x86(type, isa);
+    uint32_t at = hc1_vec_dot_type(type);
+    float (*res)[HC1_MAX_COLS] = malloc(ROWS * sizeof(*res));
+    float *out = malloc(HC1_TILE_ROWS * HC1_MAX_COLS * sizeof(float));
+    uint8_t *w = malloc(ROWS * rb);
+    void *panel;
+
+    if (!ft) {
+        free(res);
+        free(out);
+        free(w);
+        return;
+    }
+    tile_checks++;
+    for (int r = 0; r < ROWS; r++) {
+        rand_row(type, w + r * rb, n, seed);
+    }
+    for (int r = 0; r < ROWS; r += 2) {
+        float o2[2 * HC1_MAX_COLS];
+        int nr = r + 1 < ROWS ? 2 : 1;
+        f2(n, w + r * rb, rb, nr, (const void *const *)act, HC1_MAX_COLS,
+           o2, NULL);
+        for (int q = 0; q < nr; q++) {
+            memcpy(res[r + q], &o2[q * HC1_MAX_COLS], sizeof(res[0]));
+        }
+    }
+    panel = aligned_alloc(64, (hc1_panel_bytes(at, n) + 63) & ~(size_t)63);
+    for (int nc = 1; nc <= HC1_MAX_COLS; nc++) {
+        int c0 = (HC1_MAX_COLS - nc) / 2;
+        hc1_panel_build(at, n, (const void *const *)&act[c0], nc, panel);
+        for (int r0 = 0; r0 + HC1_TILE_ROWS <= ROWS; r0 += 3) {
+            ft(n, w + r0 * rb, rb, panel, out, nc & 1 ? w : NULL);
+            for (int r = 0; r < HC1_TILE_ROWS; r++) {
+                if (memcmp(&out[r * HC1_MAX_COLS], res[r0 + r] + c0,
+                           nc * sizeof(float))) {
+                    fprintf(stderr, "%s isa=%s tile n=%llu: row %d differs "
+                            "from dot2 (first row %d, %d columns from %d: "
+                            "%.9g vs %.9g)\n", ggml_traits(type)->name,
+                            hc1_isa_name(isa), (unsigned long long)n, r0 + r,
+                            r0, nc, c0, out[r * HC1_MAX_COLS],
+                            res[r0 + r][c0]);
+                    fails++;
+                }
+            }
+        }
+    }
+    free(panel);
+    free(w);
+    free(out);
+    free(res);
+}
+
 static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
                       const void *w, size_t rb, uint64_t n, void *const *act,
                       uint64_t *seed)
@@ -275,6 +339,7 @@ static void test_dot2(uint32_t type, hc1_dot2_fn f2, hc1_isa isa,
         }
     }
     test_panel(type, isa, w3, rb, n, act, res);
+    test_tile(type, isa, f2, rb, n, act, seed);
     test_span(type, isa, f2, w3, rb, n, act);
     free(w3);
 }
@@ -930,8 +995,9 @@ int main(void)
         test_type(types[i]);
     }
     printf("kernels: best ISA %s; panel kernels checked on %d shapes, "
-           "span kernels on %d\n", hc1_isa_name(hc1_isa_best()),
-           panel_checks, span_checks);
+           "tile kernels on %d, span kernels on %d\n",
+           hc1_isa_name(hc1_isa_best()), panel_checks, tile_checks,
+           span_checks);
     printf("%d passed, %d failed\n", fails ? 0 : 1, fails ? 1 : 0);
     return fails ? 1 : 0;
 }

@@ -1,0 +1,249 @@
+/*
+ * The AVX-512 VNNI tile kernel for Q4_0 weights: 32 rows against the
+ * HC1_MAX_COLS columns of a panel (kernels.h) in one pass, each (row,
+ * column) with the bits of the two-row and panel kernels
+ * (kernels_x86_block32.c gives the arithmetic).
+ *
+ * The panel kernel broadcasts 8 weights of one row to the columns, so
+ * every weight byte is masked (and half of them shifted) once for each
+ * vpdpbusd, and each block pair of each row ends in a cross-lane sum.
+ * Here the roles turn round: a vector holds 4 weights of each of 16
+ * rows (the rows' blocks transposed in registers, one 4x4 transpose of
+ * 32-bit words per 128-bit lane), and the activations come as 4 bytes
+ * broadcast from the panel. So:
+ *   - a block of 16 rows is unpacked once for all 8 columns;
+ *   - a lane never mixes rows or blocks: after a block's 8 vpdpbusd it
+ *     holds the block's exact integer sum for its row, and the float
+ *     steps (convert, activation scale, fma with the weight scale into
+ *     the class accumulator) run on 16 rows at a time;
+ *   - the weight scales of 16 blocks of 16 rows are one 16x16
+ *     transpose of floats.
+ * A tile is two such halves, and each broadcast feeds both (see
+ * tile_block4). The class accumulators (2 halves x 8 columns x 8
+ * classes x 16 rows) live in an 8 KiB array in L1: each is loaded and
+ * stored once per 8 vpdpbusd.
+ *
+ * bench_kernels, 8 columns, one thread: 207-212 -> 223-238 GMAC/s in
+ * L3, 168-203 -> 195-227 from DRAM. Q8_0 the same way (w + 128 bytes,
+ * no unpacking) made no more than its panel kernel, 148-163 against
+ * 149-158, and batched decode lost a few per cent: Q8_0 keeps panels.
+ *
+ * Copyright (c) 2026 The HC1 virtual platform authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "kernels_x86_int.h"
+#include "quant.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+
+#if !defined(__clang__)
+/* see kernels_x86.c: GCC's own AVX-512 headers trip this warning */
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <immintrin.h>
+#include <string.h>
+
+#include "kernels_x86_b32.h"
+
+
+/*
+ * In-place transpose of 16 vectors of 16 floats: afterwards v[j] lane
+ * i is what v[i] lane j was.
+ */
+KINL void transpose16(__m512 *v)
+{
+    __m512 t[16], u[16];
+
+    for (int k = 0; k < 8; k++) {
+        t[2 * k] = _mm512_unpacklo_ps(v[2 * k], v[2 * k + 1]);
+        t[2 * k + 1] = _mm512_unpackhi_ps(v[2 * k], v[2 * k + 1]);
+    }
+    /* u[4m + e], 128-bit lane L: rows 4m..4m+3 of column 4L + e */
+    for (int m = 0; m < 4; m++) {
+        u[4 * m] = _mm512_shuffle_ps(t[4 * m], t[4 * m + 2], 0x44);
+        u[4 * m + 1] = _mm512_shuffle_ps(t[4 * m], t[4 * m + 2], 0xee);
+        u[4 * m + 2] = _mm512_shuffle_ps(t[4 * m + 1], t[4 * m + 3], 0x44);
+        u[4 * m + 3] = _mm512_shuffle_ps(t[4 * m + 1], t[4 * m + 3], 0xee);
+    }
+    for (int e = 0; e < 4; e++) {
+        __m512 a0 = _mm512_shuffle_f32x4(u[e], u[4 + e], 0x88);
+        __m512 a1 = _mm512_shuffle_f32x4(u[e], u[4 + e], 0xdd);
+        __m512 b0 = _mm512_shuffle_f32x4(u[8 + e], u[12 + e], 0x88);
+        __m512 b1 = _mm512_shuffle_f32x4(u[8 + e], u[12 + e], 0xdd);
+        v[e] = _mm512_shuffle_f32x4(a0, b0, 0x88);
+        v[4 + e] = _mm512_shuffle_f32x4(a1, b1, 0x88);
+        v[8 + e] = _mm512_shuffle_f32x4(a0, b0, 0xdd);
+        v[12 + e] = _mm512_shuffle_f32x4(a1, b1, 0xdd);
+    }
+}
+
+/*
+ * The f16 weight scales of blocks g..g+ng-1 of 16 rows as floats,
+ * dw[j] lane r = row r's scale of block g + j (zero past ng).
+ */
+KINL void tile_scales(const uint8_t *w, size_t rb, uint64_t g, int ng,
+                      __m512 *dw)
+{
+    for (int r = 0; r < 16; r++) {
+        dw[r] = b32_scales16(w + r * rb, false, g, ng);
+    }
+    transpose16(dw);
+}
+
+/*
+ * Block i of 16 rows as 8 vectors: q[k] lane r holds the nibbles of
+ * weights 4k..4k+3 of row r's block, vpdpbusd's unsigned bytes.
+ */
+KINL void tile_weights(const uint8_t *w, size_t rb, uint64_t i, __m512i *q)
+{
+    const __m512i m4 = _mm512_set1_epi8(0x0f);
+    const uint8_t *b = w + i * sizeof(blk_q4_0) + 2;
+    __m512i x[4], t[4];
+
+    /* x[j], 128-bit lane L: the 16 quant bytes of row j + 4L */
+    for (int j = 0; j < 4; j++) {
+        const uint8_t *p = b + j * rb;
+        __m512i v = _mm512_castsi128_si512(
+            _mm_loadu_si128((const __m128i *)p));
+        v = _mm512_inserti32x4(v, _mm_loadu_si128(
+                                   (const __m128i *)(p + 4 * rb)), 1);
+        v = _mm512_inserti32x4(v, _mm_loadu_si128(
+                                   (const __m128i *)(p + 8 * rb)), 2);
+        x[j] = _mm512_inserti32x4(v, _mm_loadu_si128(
+                                      (const __m128i *)(p + 12 * rb)), 3);
+    }
+    t[0] = _mm512_unpacklo_epi32(x[0], x[1]);
+    t[1] = _mm512_unpackhi_epi32(x[0], x[1]);
+    t[2] = _mm512_unpacklo_epi32(x[2], x[3]);
+    t[3] = _mm512_unpackhi_epi32(x[2], x[3]);
+    /* word j of the 16 bytes of each row, rows in lane order */
+    __m512i d[4] = {
+        _mm512_unpacklo_epi64(t[0], t[2]),
+        _mm512_unpackhi_epi64(t[0], t[2]),
+        _mm512_unpacklo_epi64(t[1], t[3]),
+        _mm512_unpackhi_epi64(t[1], t[3]),
+    };
+    /* low nibbles: weights 4j.., high nibbles: weights 16 + 4j.. */
+    for (int j = 0; j < 4; j++) {
+        q[j] = _mm512_and_si512(d[j], m4);
+        q[4 + j] = _mm512_and_si512(_mm512_srli_epi32(d[j], 4), m4);
+    }
+}
+
+/* The canonical sum of the 8 class accumulators, 16 rows at once. */
+KINL __m512 tile_sum_classes(const __m512 *a)
+{
+    __m512 s0 = _mm512_add_ps(a[0], a[4]);
+    __m512 s1 = _mm512_add_ps(a[1], a[5]);
+    __m512 s2 = _mm512_add_ps(a[2], a[6]);
+    __m512 s3 = _mm512_add_ps(a[3], a[7]);
+    return _mm512_add_ps(_mm512_add_ps(s0, s2), _mm512_add_ps(s1, s3));
+}
+
+/*
+ * Block i of both halves of the tile against 4 columns from @c0: the
+ * exact integer sums, then the float steps into the class accumulators
+ * acc[h][c][i % 8] with the weight scales dw[h] (16 rows each).
+ *
+ * Each activation broadcast feeds both halves' vpdpbusd: loads bound
+ * these kernels as much as the multipliers do (the core takes about
+ * two of each a cycle). Hot in L1, a tile of 16 rows, one broadcast a
+ * vpdpbusd, made 183-194 GMAC/s, and 451 in a test build where the
+ * compiler merged the broadcasts away (wrong sums, a measurement);
+ * the tile of 32 rows, half a broadcast a vpdpbusd, makes 253. The 8
+ * chains (2 halves x 4 columns) run interleaved, 8 vpdpbusd in flight.
+ */
+KINL void tile_block4(const hc1_panel_view *p, uint64_t i,
+                      int c0, const __m512i (*q)[8], const __m512 *dw,
+                      __m512 (*acc)[HC1_MAX_COLS][8])
+{
+    const int8_t *a = p->qs + 256 * i;
+    __m512i v[2][4];
+
+    for (int c = 0; c < 4; c++) {
+        int32_t o = p->no8[hc1_panel_bi(GGML_Q8_0, i, c0 + c)];
+        v[0][c] = v[1][c] = _mm512_set1_epi32(o);
+    }
+#pragma GCC unroll 8
+    for (int k = 0; k < 8; k++) {
+#pragma GCC unroll 4
+        for (int c = 0; c < 4; c++) {
+            int32_t y;
+            memcpy(&y, a + 64 * (k / 2) + 8 * (c0 + c) + 4 * (k & 1), 4);
+            __m512i yb = _mm512_set1_epi32(y);
+            v[0][c] = _mm512_dpbusd_epi32(v[0][c], q[0][k], yb);
+            v[1][c] = _mm512_dpbusd_epi32(v[1][c], q[1][k], yb);
+        }
+    }
+    for (int c = 0; c < 4; c++) {
+        __m512 d = _mm512_set1_ps(p->d[hc1_panel_bi(GGML_Q8_0, i, c0 + c)]);
+        for (int h = 0; h < 2; h++) {
+            __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(v[h][c]), d);
+            acc[h][c0 + c][i & 7] = _mm512_fmadd_ps(dw[h], t,
+                                                    acc[h][c0 + c][i & 7]);
+        }
+    }
+}
+
+KINL void dott_q4_0_body(uint64_t n, const void *wv, size_t rb,
+                         const void *panel, float *out, const void *pf)
+{
+    const uint8_t *w = wv;
+    const hc1_panel_view p = hc1_panel(panel, GGML_Q8_0, n);
+    const uint64_t nb = n / 32;
+    /* acc[h][c][cls]: rows 16h..16h+15 of column c's class cls */
+    __m512 acc[2][HC1_MAX_COLS][8] __attribute__((aligned(64)));
+    /* dw[h][j]: the weight scales of block g + j of rows 16h.. */
+    __m512 dw[2][16] __attribute__((aligned(64)));
+
+    for (int h = 0; h < 2; h++) {
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            for (int k = 0; k < 8; k++) {
+                acc[h][c][k] = _mm512_setzero_ps();
+            }
+        }
+    }
+    for (uint64_t g = 0; g < nb; g += 16) {
+        const int ng = nb - g < 16 ? (int)(nb - g) : 16;
+        for (int h = 0; h < 2; h++) {
+            tile_scales(w + 16 * h * rb, rb, g, ng, dw[h]);
+        }
+        for (int j = 0; j < ng; j++) {
+            const uint64_t i = g + j;
+            /*
+             * the group's bytes of 2 of the 32 rows at @pf a block:
+             * spread over the compute, not a burst that fills the
+             * core's miss queue
+             */
+            KPF(pf ? (const uint8_t *)pf + 2 * (j % 16) * rb : NULL, rb,
+                2, g * sizeof(blk_q4_0), ng * sizeof(blk_q4_0));
+            __m512i q[2][8];
+            const __m512 dwj[2] = { dw[0][j], dw[1][j] };
+            for (int h = 0; h < 2; h++) {
+                tile_weights(w + 16 * h * rb, rb, i, q[h]);
+            }
+            tile_block4(&p, i, 0, (const __m512i (*)[8])q, dwj, acc);
+            tile_block4(&p, i, 4, (const __m512i (*)[8])q, dwj, acc);
+        }
+    }
+    for (int h = 0; h < 2; h++) {
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            float s[16];
+            _mm512_storeu_ps(s, tile_sum_classes(acc[h][c]));
+            for (int r = 0; r < 16; r++) {
+                out[(16 * h + r) * HC1_MAX_COLS + c] = s[r];
+            }
+        }
+    }
+}
+
+__attribute__((target(T512)))
+void hc1_dott_q4_0_z(uint64_t n, const void *w, size_t rb, const void *panel,
+                     float *out, const void *pf)
+{
+    dott_q4_0_body(n, w, rb, panel, out, pf);
+}
+
+#endif
