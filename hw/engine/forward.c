@@ -87,7 +87,7 @@ static void kv_store(hc1_kv_type t, uint8_t *dst, const float *src,
         hc1_quant_row_q8_0(src, (blk_q8_0 *)dst, n);
         break;
     default:
-        hc1_quant_row_f16(src, (uint16_t *)dst, n);
+        hc1_to_f16(src, (uint16_t *)dst, NULL, n);
         break;
     }
 }

@@ -101,6 +101,22 @@ static bool q8_quants_simd(uint32_t type, const float *x, int8_t *qs,
            hc1_q8_quants_x86(type, x, qs, d, n);
 }
 
+void hc1_to_f16(const float *x, uint16_t *h, float *r, uint64_t n)
+{
+    if (hc1_isa_current() >= HC1_ISA_AVX2 && hc1_to_f16_x86(x, h, r, n)) {
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        uint16_t b = hc1_f32_to_f16(x[i]);
+        if (h) {
+            h[i] = b;
+        }
+        if (r) {
+            r[i] = f16_to_f32(b);
+        }
+    }
+}
+
 void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
 {
     uint8_t *p = dst;
@@ -110,10 +126,7 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
          * rounded to f16 but kept as f32: exact, and no conversion in
          * the kernels' inner loops
          */
-        float *y = dst;
-        for (uint64_t i = 0; i < n; i++) {
-            y[i] = f16_to_f32(hc1_f32_to_f16(x[i]));
-        }
+        hc1_to_f16(x, NULL, dst, n);
         break;
     }
     case GGML_BF16: {

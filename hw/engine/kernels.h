@@ -193,14 +193,16 @@ typedef void (*hc1_dotp_fn)(uint64_t n, const void *w, size_t row_bytes,
 
 /*
  * Tile kernels (Q4_0): HC1_TILE_ROWS rows from @w (@row_bytes apart)
- * against all HC1_MAX_COLS columns of a panel in one pass; out[r *
- * HC1_MAX_COLS + c]. Each (row, column) gets the bits of the panel
- * kernel (kernels_x86_tile.c). @pf: the same bytes of HC1_TILE_ROWS
- * rows to prefetch, or NULL.
+ * against the first @nc columns of a panel in one pass, row r's result
+ * for column c to cols[c][r]: each column's results are one run, so
+ * they go out as whole vectors. Each (row, column) gets the bits of
+ * the panel kernel (kernels_x86_tile.c). @pf: the same bytes of
+ * HC1_TILE_ROWS rows to prefetch, or NULL.
  */
 #define HC1_TILE_ROWS 32
 typedef void (*hc1_dott_fn)(uint64_t n, const void *w, size_t row_bytes,
-                            const void *panel, float *out, const void *pf);
+                            const void *panel, float *const *cols, int nc,
+                            const void *pf);
 
 typedef enum hc1_isa {
     HC1_ISA_PORTABLE = 0,
@@ -254,6 +256,14 @@ void hc1_dot_q6_K_ref(uint64_t n, const void *w, const void *const *x,
  */
 bool hc1_q8_quants_x86(uint32_t type, const float *x, int8_t *qs, float *d,
                        uint64_t n);
+
+/*
+ * @x rounded to f16: the bits to @h and the rounded values to @r (either
+ * may be NULL), with the bits of hc1_f32_to_f16 at every ISA level (F16C
+ * where there is AVX2). The f16 KV cache and the f16 activations.
+ */
+void hc1_to_f16(const float *x, uint16_t *h, float *r, uint64_t n);
+bool hc1_to_f16_x86(const float *x, uint16_t *h, float *r, uint64_t n);
 
 /* x86 kernels (kernels_x86.c); NULL entries where not built. */
 hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa);

@@ -358,6 +358,39 @@ __m512 amax_z(__m512 v, __m512 m)
     return _mm512_max_ps(_mm512_abs_ps(v), m);
 }
 
+/*
+ * F16C rounds to nearest even, with subnormals and overflow as
+ * hc1_f32_to_f16 (test_quant checks every half and the midpoints); only
+ * a NaN's payload could differ. The tail of fewer than 8 goes through
+ * the portable conversion.
+ */
+__attribute__((target("avx2,f16c")))
+bool hc1_to_f16_x86(const float *x, uint16_t *h, float *r, uint64_t n)
+{
+    uint64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m128i b = _mm256_cvtps_ph(_mm256_loadu_ps(x + i),
+                                    _MM_FROUND_TO_NEAREST_INT |
+                                    _MM_FROUND_NO_EXC);
+        if (h) {
+            _mm_storeu_si128((__m128i *)(h + i), b);
+        }
+        if (r) {
+            _mm256_storeu_ps(r + i, _mm256_cvtph_ps(b));
+        }
+    }
+    for (; i < n; i++) {
+        uint16_t b = hc1_f32_to_f16(x[i]);
+        if (h) {
+            h[i] = b;
+        }
+        if (r) {
+            r[i] = _cvtsh_ss(b);
+        }
+    }
+    return true;
+}
+
 __attribute__((target(T512)))
 bool hc1_q8_quants_x86(uint32_t type, const float *x, int8_t *qs, float *d,
                        uint64_t n)
@@ -505,6 +538,15 @@ hc1_dott_fn hc1_dott_kernel_x86(uint32_t wtype, hc1_isa isa)
     (void)wtype;
     (void)isa;
     return NULL;
+}
+
+bool hc1_to_f16_x86(const float *x, uint16_t *h, float *r, uint64_t n)
+{
+    (void)x;
+    (void)h;
+    (void)r;
+    (void)n;
+    return false;
 }
 
 bool hc1_q8_quants_x86(uint32_t type, const float *x, int8_t *qs, float *d,

@@ -188,7 +188,8 @@ KINL void tile_block4(const hc1_panel_view *p, uint64_t i,
 }
 
 KINL void dott_q4_0_body(uint64_t n, const void *wv, size_t rb,
-                         const void *panel, float *out, const void *pf)
+                         const void *panel, float *const *cols, int nc,
+                         const void *pf)
 {
     const uint8_t *w = wv;
     const hc1_panel_view p = hc1_panel(panel, GGML_Q8_0, n);
@@ -228,22 +229,18 @@ KINL void dott_q4_0_body(uint64_t n, const void *wv, size_t rb,
             tile_block4(&p, i, 4, (const __m512i (*)[8])q, dwj, acc);
         }
     }
-    for (int h = 0; h < 2; h++) {
-        for (int c = 0; c < HC1_MAX_COLS; c++) {
-            float s[16];
-            _mm512_storeu_ps(s, tile_sum_classes(acc[h][c]));
-            for (int r = 0; r < 16; r++) {
-                out[(16 * h + r) * HC1_MAX_COLS + c] = s[r];
-            }
+    for (int c = 0; c < nc; c++) {
+        for (int h = 0; h < 2; h++) {
+            _mm512_storeu_ps(cols[c] + 16 * h, tile_sum_classes(acc[h][c]));
         }
     }
 }
 
 __attribute__((target(T512)))
 void hc1_dott_q4_0_z(uint64_t n, const void *w, size_t rb, const void *panel,
-                     float *out, const void *pf)
+                     float *const *cols, int nc, const void *pf)
 {
-    dott_q4_0_body(n, w, rb, panel, out, pf);
+    dott_q4_0_body(n, w, rb, panel, cols, nc, pf);
 }
 
 #endif

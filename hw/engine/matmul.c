@@ -212,7 +212,7 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                     bool tiled = nc > 1 && j->fnt[k] &&
                                  q0 + HC1_TILE_ROWS <= te;
                     int nr = tiled ? HC1_TILE_ROWS : fn2 && q0 + 1 < te ? 2 : 1;
-                    float res[HC1_TILE_ROWS * HC1_MAX_COLS];
+                    float res[2 * HC1_MAX_COLS];
                     /*
                      * Prefetch the rows a few steps ahead: the weights
                      * are a file mapping in 4 KiB pages, where the
@@ -242,11 +242,19 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                         }
                     }
                     if (tiled) {
+                        /* the tile writes each column's rows itself */
+                        float *cols[HC1_MAX_COLS];
+                        for (int c = 0; c < nc; c++) {
+                            cols[c] = mm_out(j, k, t + c) + row;
+                        }
                         j->fnt[k](w->ne0, wr, w->row_bytes,
                                   j->panel[k] + (t / HC1_MAX_COLS) *
                                                 j->panel_stride[k],
-                                  res, pf);
-                    } else if (nc > 1 && j->fnp[k]) {
+                                  cols, nc, pf);
+                        q0 += nr;
+                        continue;
+                    }
+                    if (nc > 1 && j->fnp[k]) {
                         j->fnp[k](w->ne0, wr, w->row_bytes, nr,
                                   j->panel[k] + (t / HC1_MAX_COLS) *
                                                 j->panel_stride[k],

@@ -234,7 +234,8 @@ static void test_tile(uint32_t type, hc1_isa isa, hc1_dot2_fn f2, size_t rb,
     hc1_dott_fn ft = hc1_dott_kernel_x86(type, isa);
     uint32_t at = hc1_vec_dot_type(type);
     float (*res)[HC1_MAX_COLS] = malloc(ROWS * sizeof(*res));
-    float *out = malloc(HC1_TILE_ROWS * HC1_MAX_COLS * sizeof(float));
+    float *out = malloc(HC1_MAX_COLS * HC1_TILE_ROWS * sizeof(float));
+    float *cols[HC1_MAX_COLS];
     uint8_t *w = malloc(ROWS * rb);
     void *panel;
 
@@ -262,16 +263,37 @@ static void test_tile(uint32_t type, hc1_isa isa, hc1_dot2_fn f2, size_t rb,
         int c0 = (HC1_MAX_COLS - nc) / 2;
         hc1_panel_build(at, n, (const void *const *)&act[c0], nc, panel);
         for (int r0 = 0; r0 + HC1_TILE_ROWS <= ROWS; r0 += 3) {
-            ft(n, w + r0 * rb, rb, panel, out, nc & 1 ? w : NULL);
+            /* columns past nc must stay as they are: a canary */
+            for (int c = 0; c < HC1_MAX_COLS; c++) {
+                cols[c] = out + c * HC1_TILE_ROWS;
+                for (int r = 0; r < HC1_TILE_ROWS; r++) {
+                    cols[c][r] = -1.0f;
+                }
+            }
+            ft(n, w + r0 * rb, rb, panel, cols, nc, nc & 1 ? w : NULL);
+            for (int c = nc; c < HC1_MAX_COLS; c++) {
+                for (int r = 0; r < HC1_TILE_ROWS; r++) {
+                    if (cols[c][r] != -1.0f) {
+                        fprintf(stderr, "%s isa=%s tile: column %d of %d "
+                                "written\n", ggml_traits(type)->name,
+                                hc1_isa_name(isa), c, nc);
+                        fails++;
+                        break;
+                    }
+                }
+            }
             for (int r = 0; r < HC1_TILE_ROWS; r++) {
-                if (memcmp(&out[r * HC1_MAX_COLS], res[r0 + r] + c0,
-                           nc * sizeof(float))) {
-                    fprintf(stderr, "%s isa=%s tile n=%llu: row %d differs "
-                            "from dot2 (first row %d, %d columns from %d: "
-                            "%.9g vs %.9g)\n", ggml_traits(type)->name,
-                            hc1_isa_name(isa), (unsigned long long)n, r0 + r,
-                            r0, nc, c0, out[r * HC1_MAX_COLS],
-                            res[r0 + r][c0]);
+                for (int c = 0; c < nc; c++) {
+                    if (memcmp(&cols[c][r], &res[r0 + r][c0 + c],
+                               sizeof(float)) == 0) {
+                        continue;
+                    }
+                    fprintf(stderr, "%s isa=%s tile n=%llu: row %d column "
+                            "%d differs from dot2 (first row %d, %d columns "
+                            "from %d: %.9g vs %.9g)\n",
+                            ggml_traits(type)->name, hc1_isa_name(isa),
+                            (unsigned long long)n, r0 + r, c, r0, nc, c0,
+                            cols[c][r], res[r0 + r][c0 + c]);
                     fails++;
                 }
             }
@@ -534,12 +556,17 @@ static void test_f16(void)
  * to infinity, signed zeros, both signs; scaled by 1 and by 0.37; an
  * odd count, so the masked tail runs too.
  */
-static void test_att_weights(void)
+#define F16_EDGES_CAP (6 * 0x7c00 + 16)
+
+/*
+ * Floats at the edges of f16 rounding (into @x, F16_EDGES_CAP long):
+ * the midpoints between neighbouring finite halves (ties to even) and
+ * a float either side, both signs, overflow, underflow, signed zeros;
+ * returns how many, an odd count, so masked tails run too.
+ */
+static uint32_t f16_edges(float *x)
 {
-    const uint32_t cap = 6 * 0x7c00 + 16;
-    float *x = malloc(cap * 4), *w = malloc(cap * 4), *r = malloc(cap * 4);
     uint32_t n = 0;
-    const float invs[2] = { 1.0f, 0.37f };
 
     for (uint32_t h = 0; h < 0x7c00; h++) {
         float a = hc1_f16_to_f32_slow((uint16_t)h);
@@ -555,7 +582,50 @@ static void test_att_weights(void)
     x[n++] = 0x1p-140f;
     x[n++] = -0.0f;
     x[n++] = 0.0f;
-    CHECK(n % 8 != 0 && n <= cap);
+    CHECK(n % 8 != 0 && n <= F16_EDGES_CAP);
+    return n;
+}
+
+/*
+ * hc1_to_f16 at every level gives hc1_f32_to_f16's bits, and the
+ * values of those bits.
+ */
+static void test_to_f16(void)
+{
+    float *x = malloc(F16_EDGES_CAP * 4), *r = malloc(F16_EDGES_CAP * 4);
+    uint16_t *h = malloc(F16_EDGES_CAP * 2), *h2 = malloc(F16_EDGES_CAP * 2);
+    uint32_t n = f16_edges(x);
+    hc1_isa was = hc1_isa_current();
+
+    for (int isa = HC1_ISA_PORTABLE; isa <= (int)hc1_isa_best(); isa++) {
+        hc1_isa_force((hc1_isa)isa);
+        hc1_to_f16(x, h, NULL, n);
+        hc1_to_f16(x, h2, r, n);
+        for (uint32_t i = 0; i < n; i++) {
+            uint16_t want = hc1_f32_to_f16(x[i]);
+            float wf = hc1_f16_to_f32_slow(want);
+            if (h[i] != want || h2[i] != want || memcmp(&r[i], &wf, 4)) {
+                fprintf(stderr, "to_f16 isa=%s: %a gives %04x / %a, not "
+                        "%04x\n", hc1_isa_name((hc1_isa)isa), x[i], h[i],
+                        r[i], want);
+                fails++;
+                break;
+            }
+        }
+    }
+    hc1_isa_force(was);
+    free(x);
+    free(r);
+    free(h);
+    free(h2);
+}
+
+static void test_att_weights(void)
+{
+    float *x = malloc(F16_EDGES_CAP * 4), *w = malloc(F16_EDGES_CAP * 4);
+    float *r = malloc(F16_EDGES_CAP * 4);
+    uint32_t n = f16_edges(x);
+    const float invs[2] = { 1.0f, 0.37f };
     hc1_isa was = hc1_isa_current();
     hc1_att_kernels ref[2];
     hc1_isa_force(HC1_ISA_PORTABLE);
@@ -982,6 +1052,7 @@ int main(void)
 {
     hc1_quant_init();
     test_f16();
+    test_to_f16();
     test_actq();
     test_actq_simd();
     test_bf16_dp();
