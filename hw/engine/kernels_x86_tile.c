@@ -93,16 +93,15 @@ KINL void tile_scales(const uint8_t *w, size_t rb, uint64_t g, int ng,
 }
 
 /*
- * Block i of 16 rows as 8 vectors: q[k] lane r holds the nibbles of
- * weights 4k..4k+3 of row r's block, vpdpbusd's unsigned bytes.
+ * 16 bytes from @b of each of 16 rows (@rb apart) as 4 vectors: d[k]
+ * lane r holds bytes 4k..4k+3 of row r's. Four rows to a vector by
+ * 128-bit lanes, then one 4x4 transpose of 32-bit words in each lane.
  */
-KINL void tile_weights(const uint8_t *w, size_t rb, uint64_t i, __m512i *q)
+KINL void tile_words16(const uint8_t *b, size_t rb, __m512i *d)
 {
-    const __m512i m4 = _mm512_set1_epi8(0x0f);
-    const uint8_t *b = w + i * sizeof(blk_q4_0) + 2;
     __m512i x[4], t[4];
 
-    /* x[j], 128-bit lane L: the 16 quant bytes of row j + 4L */
+    /* x[j], 128-bit lane L: the 16 bytes of row j + 4L */
     for (int j = 0; j < 4; j++) {
         const uint8_t *p = b + j * rb;
         __m512i v = _mm512_castsi128_si512(
@@ -118,13 +117,22 @@ KINL void tile_weights(const uint8_t *w, size_t rb, uint64_t i, __m512i *q)
     t[1] = _mm512_unpackhi_epi32(x[0], x[1]);
     t[2] = _mm512_unpacklo_epi32(x[2], x[3]);
     t[3] = _mm512_unpackhi_epi32(x[2], x[3]);
-    /* word j of the 16 bytes of each row, rows in lane order */
-    __m512i d[4] = {
-        _mm512_unpacklo_epi64(t[0], t[2]),
-        _mm512_unpackhi_epi64(t[0], t[2]),
-        _mm512_unpacklo_epi64(t[1], t[3]),
-        _mm512_unpackhi_epi64(t[1], t[3]),
-    };
+    d[0] = _mm512_unpacklo_epi64(t[0], t[2]);
+    d[1] = _mm512_unpackhi_epi64(t[0], t[2]);
+    d[2] = _mm512_unpacklo_epi64(t[1], t[3]);
+    d[3] = _mm512_unpackhi_epi64(t[1], t[3]);
+}
+
+/*
+ * Block i of 16 rows as 8 vectors: q[k] lane r holds the nibbles of
+ * weights 4k..4k+3 of row r's block, vpdpbusd's unsigned bytes.
+ */
+KINL void tile_weights(const uint8_t *w, size_t rb, uint64_t i, __m512i *q)
+{
+    const __m512i m4 = _mm512_set1_epi8(0x0f);
+    __m512i d[4];
+
+    tile_words16(w + i * sizeof(blk_q4_0) + 2, rb, d);
     /* low nibbles: weights 4j.., high nibbles: weights 16 + 4j.. */
     for (int j = 0; j < 4; j++) {
         q[j] = _mm512_and_si512(d[j], m4);
