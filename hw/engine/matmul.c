@@ -7,8 +7,9 @@
  * (a lone token goes to the two-row kernel, a group of several to the
  * tile kernel (32 rows) or the panel kernel where the format has them,
  * or to the span kernel for the float formats, all with the same
- * bits): for one group (decode), pair or tile after the next; for more
- * (prefill), a tile of rows, hot in L2, against each group in turn.
+ * bits): for one group (decode), pair after pair or tile after tile;
+ * for more (prefill), a run of rows, hot in L2, against each group in
+ * turn.
  * A row's result depends only on that row and that token, so the
  * result is the same for any thread count, chunking, tiling or batch.
  *
@@ -148,8 +149,8 @@ static void mm_spans(const mm_job *j, int k, uint64_t r, uint64_t end,
  * One prefetch into each 4 KiB page of rows [@r, @r + @n) of matmul @k
  * (clipped to its rows). The weights are a file mapping in 4 KiB pages:
  * the tile kernel reads its 32 rows side by side, 9 to 25 pages at a
- * time, and stalls on each new page, we take it on the page's
- * translation (two threads over medium Q4_0 weights from the file
+ * time, and stalls on each new page, on its translation as far as we
+ * can tell (two threads over medium Q4_0 weights from the file
  * mapping: 175-184 GMAC/s a thread, where a copy in anonymous memory
  * made 208-211; primed two tiles ahead, 214-216; one tile ahead
  * 196-200, three 184-200). The pair kernels, two rows at a time, gain
