@@ -219,15 +219,20 @@ KINL void dott_q4_0_body(uint64_t n, const void *wv, size_t rb,
         for (int h = 0; h < 2; h++) {
             tile_scales(w + 16 * h * rb, rb, g, ng, dw[h]);
         }
+        /* rows of the next tile to prefetch a block: all 32 over the group */
+        const int pr = (HC1_TILE_ROWS + ng - 1) / ng;
         for (int j = 0; j < ng; j++) {
             const uint64_t i = g + j;
+            const int r0 = j * pr;
             /*
-             * the group's bytes of 2 of the 32 rows at @pf a block:
+             * the group's bytes of pr of the 32 rows at @pf a block:
              * spread over the compute, not a burst that fills the
              * core's miss queue
              */
-            KPF(pf ? (const uint8_t *)pf + 2 * (j % 16) * rb : NULL, rb,
-                2, g * sizeof(blk_q4_0), ng * sizeof(blk_q4_0));
+            KPF(pf && r0 < HC1_TILE_ROWS ? (const uint8_t *)pf + r0 * rb
+                                        : NULL, rb,
+                r0 + pr <= HC1_TILE_ROWS ? pr : HC1_TILE_ROWS - r0,
+                g * sizeof(blk_q4_0), ng * sizeof(blk_q4_0));
             __m512i q[2][8];
             const __m512 dwj[2] = { dw[0][j], dw[1][j] };
             for (int h = 0; h < 2; h++) {

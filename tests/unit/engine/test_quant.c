@@ -549,13 +549,6 @@ static void test_f16(void)
     CHECK(hc1_f32_to_f16(0x1.8p-25f) == 0x0001);
 }
 
-/*
- * The attention's weights step at every SIMD level gives the portable
- * kernel's bits: each finite half, the midpoints between neighbours (ties
- * to even) and a float either side of them, subnormal halves, overflow
- * to infinity, signed zeros, both signs; scaled by 1 and by 0.37; an
- * odd count, so the masked tail runs too.
- */
 #define F16_EDGES_CAP (6 * 0x7c00 + 16)
 
 /*
@@ -620,6 +613,11 @@ static void test_to_f16(void)
     free(h2);
 }
 
+/*
+ * The attention's weights step at every SIMD level gives the portable
+ * kernel's bits on the edges of f16 rounding (f16_edges), scaled by 1
+ * and by 0.37.
+ */
 static void test_att_weights(void)
 {
     float *x = malloc(F16_EDGES_CAP * 4), *w = malloc(F16_EDGES_CAP * 4);
