@@ -76,6 +76,15 @@ void hc1_model_close(hc1_model *m);
 const hc1_model_info *hc1_model_get_info(const hc1_model *m);
 
 /*
+ * How the kernel maps a model opened from a file, now: @resident bytes
+ * of it in memory, @huge of them in 2 MiB pages (see model.c). Linux
+ * only (/proc/self/smaps); HC1_E_STATE for a model opened from memory
+ * or where the kernel does not tell.
+ */
+hc1_status hc1_model_map_pages(const hc1_model *m, uint64_t *resident,
+                               uint64_t *huge);
+
+/*
  * The tokenizer as the card hands it to the host: one self-describing,
  * little-endian blob (format specified in hw/engine/tokenizer/hc1_tokblob.h,
  * parsed by the shared freestanding tokenizer in hw/engine/tokenizer).

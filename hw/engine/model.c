@@ -520,6 +520,57 @@ hc1_status hc1_model_open_mem(const void *data, size_t len, hc1_model **out,
     return HC1_OK;
 }
 
+/*
+ * Map the file read-only at an address that is a multiple of 2 MiB and
+ * ask for transparent huge pages there. Where the page cache holds the
+ * file in 2 MiB folios, the kernel then maps it with 2 MiB pages too.
+ * Decode streams every weight once per token; in 4 KiB pages that is a
+ * TLB miss every 4 KiB, a nested page walk under a hypervisor, and the
+ * tile kernel reads 9 to 25 pages side by side (matmul.c). The page
+ * cache has 2 MiB folios when the file was written in large writes
+ * (images/model/gguf-writer.c) or read in through a mapping advised so,
+ * as this one is once the file is out of the cache (README: 2 MiB
+ * pages). The address only needs to agree with the file offset modulo
+ * 2 MiB; the file maps at offset 0.
+ */
+static void *map_weights(int fd, size_t len)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *map;
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    /* reserve room for an aligned start, then trim what is left over */
+    uint8_t *res = mmap(NULL, len + huge, PROT_NONE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (res != MAP_FAILED) {
+        uint8_t *at = (uint8_t *)(((uintptr_t)res + huge - 1) &
+                                  ~(uintptr_t)(huge - 1));
+        map = mmap(at, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+        if (map == MAP_FAILED) {
+            munmap(res, len + huge);
+            return map;
+        }
+        /*
+         * what is left of the reservation on either side: before the
+         * start, and after the mapping's last page (both whole pages)
+         */
+        size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+        size_t mapped = (len + pg - 1) / pg * pg;
+        if (at > res) {
+            munmap(res, (size_t)(at - res));
+        }
+        if (res + huge > at) {
+            munmap(at + mapped, (size_t)(res + huge - at));
+        }
+        /* advice only: without it the mapping still works */
+        madvise(map, len, MADV_HUGEPAGE);
+        return map;
+    }
+#endif
+    (void)huge;
+    return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+}
+
 hc1_status hc1_model_open_file(const char *path, hc1_model **out,
                                char *err, size_t errlen)
 {
@@ -557,7 +608,7 @@ hc1_status hc1_model_open_file(const char *path, hc1_model **out,
         close(fd);
         return HC1_E_FORMAT;
     }
-    map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    map = map_weights(fd, (size_t)sb.st_size);
     close(fd);
     if (map == MAP_FAILED) {
         if (err && errlen) {
@@ -598,6 +649,43 @@ void hc1_model_close(hc1_model *m)
 const hc1_model_info *hc1_model_get_info(const hc1_model *m)
 {
     return m ? &m->info : NULL;
+}
+
+hc1_status hc1_model_map_pages(const hc1_model *m, uint64_t *resident,
+                               uint64_t *huge)
+{
+    char head[32], line[256];
+    bool in = false, found = false;
+    unsigned long long rss = 0, pmd = 0;
+
+    if (!m || !resident || !huge || !m->map) {
+        return HC1_E_STATE;
+    }
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f) {
+        return HC1_E_STATE;
+    }
+    /* the mapping's own entry starts "<start>-<end> " */
+    snprintf(head, sizeof(head), "%lx-", (unsigned long)(uintptr_t)m->map);
+    while (fgets(line, sizeof(line), f)) {
+        if (!in) {
+            in = !strncmp(line, head, strlen(head));
+            continue;
+        }
+        if (sscanf(line, "Rss: %llu kB", &rss) == 1 ||
+            sscanf(line, "FilePmdMapped: %llu kB", &pmd) == 1) {
+            found = true;
+        } else if (!strncmp(line, "VmFlags:", 8)) {
+            break;      /* the entry's last line */
+        }
+    }
+    fclose(f);
+    if (!found) {
+        return HC1_E_STATE;
+    }
+    *resident = rss * 1024;
+    *huge = pmd * 1024;
+    return HC1_OK;
 }
 
 hc1_status hc1_model_tokenizer_blob(const hc1_model *m, const void **blob,

@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* stdio buffer: the size of the writes, and of the page cache folios */
+#define IO_BUF_BYTES ((size_t)2 << 20)
+
 typedef struct ByteBuf {
     uint8_t *data;
     size_t len, cap;
@@ -39,6 +42,7 @@ struct GgufWriter {
 
     char *path, *tmp_path;
     FILE *f;
+    char *iobuf;                /* f's buffer (see gguf_writer_open) */
     size_t cur;                 /* tensor being written */
     uint64_t cur_written;       /* bytes of it written so far */
     bool alignment_key;         /* general.alignment was written */
@@ -128,6 +132,7 @@ void gguf_writer_free(GgufWriter *w)
         fclose(w->f);
         unlink(w->tmp_path);
     }
+    free(w->iobuf);     /* only once f is closed */
     for (i = 0; i < w->n_kv; i++) {
         free(w->keys[i]);
     }
@@ -414,7 +419,17 @@ bool gguf_writer_open(GgufWriter *w, const char *path)
         free(head.data);
         return set_error(w, "%s: %s", w->tmp_path, strerror(errno));
     }
-    setvbuf(w->f, NULL, _IOFBF, 1u << 20);
+    /*
+     * Writes of 2 MiB at multiples of 2 MiB leave the file in the page
+     * cache as 2 MiB folios, which the engine then maps with 2 MiB
+     * pages (hw/engine/model.c). glibc ignores the size given with no
+     * buffer and wrote 4 KiB, then whatever was left of each tensor's
+     * rows: the folios came out small and the mapping in 4 KiB pages.
+     */
+    w->iobuf = malloc(IO_BUF_BYTES);
+    if (w->iobuf) {
+        setvbuf(w->f, w->iobuf, _IOFBF, IO_BUF_BYTES);
+    }
     ok = write_raw(w, head.data, head.len) &&
          write_zeros(w, (size_t)(align_up(head.len, w->alignment) -
                                  head.len));

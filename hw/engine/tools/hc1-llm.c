@@ -594,6 +594,23 @@ static long rss_anon_kb(void)
     return v;
 }
 
+/*
+ * ", N MiB of it resident in 2 MiB pages" for the weights' mapping, or
+ * nothing where the kernel does not tell (README: 2 MiB pages).
+ */
+static const char *huge_pages(const hc1_model *m)
+{
+    static char s[96];
+    uint64_t res, huge;
+
+    if (hc1_model_map_pages(m, &res, &huge) != HC1_OK) {
+        return "";
+    }
+    snprintf(s, sizeof(s), ", %.1f MiB resident, %.1f MiB of it in 2 MiB "
+             "pages", res / 1048576.0, huge / 1048576.0);
+    return s;
+}
+
 /* Find "| model | quant |" rows in the baseline README table. */
 static bool baseline_lookup(const char *path, const char *shape,
                             const char *quant, double *pp, double *tg,
@@ -981,10 +998,10 @@ static int cmd_bench(const opts *o)
                "(x%u threads = %.1f / %.1f tok/s on idle cores)\n", mppc,
                mtgc, hc1_engine_n_threads(e),
                mppc * hc1_engine_n_threads(e), mtgc * hc1_engine_n_threads(e));
-        printf("memory: weights %.1f MiB mapped; scratch %.1f MiB; "
+        printf("memory: weights %.1f MiB mapped%s; scratch %.1f MiB; "
                "%u contexts %.1f MiB (KV %zu B/token); resident beyond "
                "the mapping %.1f MiB\n",
-               in->weight_bytes / 1048576.0,
+               in->weight_bytes / 1048576.0, huge_pages(m),
                hc1_engine_scratch_bytes(e) / 1048576.0, B,
                kvres / 1048576.0, hc1_engine_kv_bytes_per_token(e),
                rss_anon_kb() / 1024.0);
