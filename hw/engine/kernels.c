@@ -465,25 +465,55 @@ hc1_exp_kernels hc1_exp_kernel(void)
     return k;
 }
 
-size_t hc1_panel_bytes(uint32_t act_type, uint64_t n)
+size_t hc1_panel_bytes(uint32_t kind, uint64_t n)
 {
-    uint64_t nd = hc1_panel_nd(act_type, n);
-    /* qs and d, then no8 (nd * 32 bytes) or s32 (n / 2 bytes) */
+    uint64_t nd = hc1_panel_nd(kind, n);
+    /* qs and d, then no8 (nd * 32 bytes), s32 (n / 2) or nb (2 n) */
     return ((n * 8 + nd * 32 + 63) & ~(uint64_t)63) +
-           (act_type == GGML_Q8_K ? n / 2 : nd * 32);
+           (kind == GGML_Q8_0 ? nd * 32 : kind == GGML_Q8_K ? n / 2 : 2 * n);
 }
 
-void hc1_panel_build(uint32_t act_type, uint64_t n, const void *const *cols,
+uint32_t hc1_panel_kind(uint32_t wtype)
+{
+    return wtype == GGML_Q6_K ? GGML_Q6_K : hc1_vec_dot_type(wtype);
+}
+
+/* Column @c of a Q6_K panel: each super-block's quants in group order */
+static void panel_q6_K_col(const hc1_actq_view *a, uint64_t n, int c,
+                           const hc1_panel_view *pv)
+{
+    for (uint64_t i = 0; i < n / 256; i++) {
+        int8_t *q = (int8_t *)pv->qs + (i * HC1_MAX_COLS + c) * 256;
+        int32_t *nb = (int32_t *)pv->nb + (i * HC1_MAX_COLS + c) * 16;
+        for (int k = 0; k < 4; k++) {
+            for (int j = 0; j < 16; j++) {
+                memcpy(q + 64 * k + 4 * j, a->qs + 256 * i + 16 * j + 4 * k,
+                       4);
+            }
+        }
+        for (int j = 0; j < 16; j++) {
+            nb[j] = -32 * a->bsum[16 * i + j];
+        }
+        ((float *)pv->d)[hc1_panel_bi(GGML_Q8_K, i, c)] = a->d[i];
+    }
+}
+
+void hc1_panel_build(uint32_t kind, uint64_t n, const void *const *cols,
                      int nc, void *dst)
 {
-    hc1_panel_view pv = hc1_panel(dst, act_type, n);
+    hc1_panel_view pv = hc1_panel(dst, kind, n);
+    uint32_t act_type = kind == GGML_Q6_K ? GGML_Q8_K : kind;
     uint64_t nd = act_type == GGML_Q8_K ? n / 256 : n / 32;
     int8_t *qs = (int8_t *)pv.qs;
     float *d = (float *)pv.d;
 
-    memset(dst, 0, hc1_panel_bytes(act_type, n));
+    memset(dst, 0, hc1_panel_bytes(kind, n));
     for (int c = 0; c < nc; c++) {
         hc1_actq_view a = hc1_actq(cols[c], act_type, n);
+        if (kind == GGML_Q6_K) {
+            panel_q6_K_col(&a, n, c, &pv);
+            continue;
+        }
         for (uint64_t k = 0; k < n / 8; k++) {
             memcpy(qs + (k * HC1_MAX_COLS + c) * 8, a.qs + k * 8, 8);
         }

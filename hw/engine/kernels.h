@@ -127,8 +127,22 @@ typedef void (*hc1_dotk_fn)(uint64_t n, uint64_t k0, uint64_t k1,
  *                                       2) + c][sb % 2], so each vector
  *                                       pairs two sub-blocks of all
  *                                       columns (index: hc1_panel_s32i())
+ * The panel of Q6_K weights (kind GGML_Q6_K, Q8_K activations) keeps
+ * the columns apart and puts each super-block's quants in group order,
+ * so that a vpdpbusd lane meets one 16-group (kernels_x86_kquant.c):
+ *   int8_t  qs[n / 256][8][4][16][4]  super-block i of column c, vector
+ *                               k, 32-bit lane j: quants 16j + 4k ..
+ *                               16j + 4k + 3
+ *   int32_t nb[n / 256][8][16]  -32 * the 16-sum of group j
+ *   float   d[n / 256][8]       the super-block scales
  */
-size_t hc1_panel_bytes(uint32_t act_type, uint64_t n);
+size_t hc1_panel_bytes(uint32_t kind, uint64_t n);
+
+/*
+ * The panel kind the panel kernel of weight type @wtype reads: its
+ * activation type, except GGML_Q6_K for Q6_K.
+ */
+uint32_t hc1_panel_kind(uint32_t wtype);
 
 /*
  * Where block @i of column @c sits in d and no8: Q8_0 blocks go by
@@ -149,13 +163,14 @@ static inline uint64_t hc1_panel_s32i(uint64_t i, int sb, int c)
     return i * 64 + (sb / 4) * 32 + (8 * (sb / 2 % 2) + c) * 2 + sb % 2;
 }
 
-void hc1_panel_build(uint32_t act_type, uint64_t n, const void *const *cols,
+/* @cols: activations of the kind's activation type (Q8_K for Q6_K) */
+void hc1_panel_build(uint32_t kind, uint64_t n, const void *const *cols,
                      int nc, void *dst);
 
 /* Blocks in d (and no8): Q8_0 rounds up to whole pairs. */
-static inline uint64_t hc1_panel_nd(uint32_t act_type, uint64_t n)
+static inline uint64_t hc1_panel_nd(uint32_t kind, uint64_t n)
 {
-    return act_type == 15 /* GGML_Q8_K */ ? n / 256 : (n / 32 + 1) & ~1ull;
+    return kind == 8 /* GGML_Q8_0 */ ? (n / 32 + 1) & ~1ull : n / 256;
 }
 
 typedef struct hc1_panel_view {
@@ -163,19 +178,21 @@ typedef struct hc1_panel_view {
     const float *d;
     const int32_t *no8;     /* Q8_0 kind */
     const int16_t *s32;     /* Q8_K kind */
+    const int32_t *nb;      /* Q6_K kind */
 } hc1_panel_view;
 
-static inline hc1_panel_view hc1_panel(const void *buf, uint32_t act_type,
+static inline hc1_panel_view hc1_panel(const void *buf, uint32_t kind,
                                        uint64_t n)
 {
     hc1_panel_view v;
     const uint8_t *p = (const uint8_t *)buf;
-    uint64_t aux = (n * 8 + hc1_panel_nd(act_type, n) * 32 + 63) &
+    uint64_t aux = (n * 8 + hc1_panel_nd(kind, n) * 32 + 63) &
                    ~(uint64_t)63;
     v.qs = (const int8_t *)p;
     v.d = (const float *)(p + n * 8);
     v.no8 = (const int32_t *)(p + aux);
     v.s32 = (const int16_t *)(p + aux);
+    v.nb = (const int32_t *)(p + aux);
     return v;
 }
 

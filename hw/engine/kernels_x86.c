@@ -461,6 +461,8 @@ hc1_dotp_fn hc1_dotp_kernel_x86(uint32_t wtype, hc1_isa isa)
         return hc1_dotp_q4_0_z;
     case GGML_Q4_K:
         return hc1_dotp_q4_K_z;
+    case GGML_Q6_K:
+        return hc1_dotp_q6_K_z;
     default:
         return NULL;
     }

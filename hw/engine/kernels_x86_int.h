@@ -110,7 +110,7 @@ void hc1_dott_q4_0_z(uint64_t n, const void *w, size_t rb,
                      const void *panel, float *const *cols, int nc,
                      const void *pf);
 
-/* kernels_x86_kquant.c: Q4_K and Q6_K weights, two rows */
+/* kernels_x86_kquant.c: Q4_K and Q6_K weights, two rows and panel */
 void hc1_dot2_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
                      const void *const *x, int nc, float *out,
                      const void *pf);
@@ -118,6 +118,8 @@ void hc1_dot2_q6_K_z(uint64_t n, const void *w, size_t rb, int nr,
                      const void *const *x, int nc, float *out,
                      const void *pf);
 void hc1_dotp_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
+                     const void *panel, float *out, const void *pf);
+void hc1_dotp_q6_K_z(uint64_t n, const void *w, size_t rb, int nr,
                      const void *panel, float *out, const void *pf);
 
 

@@ -416,11 +416,6 @@ Z2_DISPATCH(hc1_dot2_q6_K_z, dot2_q6_K_body)
  * one vpdpwssd then scales and adds. That is 5 multiplies per 256
  * weight x column products, where the two-row kernel spends 8 (a
  * vpmaddubsw and a vpdpwssd per 64).
- *
- * Q6_K has no panel kernel: its 16-groups would need a pack to int16
- * per two vpdpbusd and 6-bit values put together per chunk, which
- * measured slower than the two-row kernel (bench_kernels: 137 against
- * 157 GMAC/s).
  */
 
 /* lanes (column, half) of @s summed per column, as 8 int32 */
@@ -538,6 +533,129 @@ void hc1_dotp_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
         dotp_q4_K_body(n, w, rb, 2, panel, out, pf);
     } else {
         dotp_q4_K_body(n, w, rb, 1, panel, out, pf);
+    }
+}
+
+/* ---- panel kernel (Q6_K) ------------------------------------------------ */
+
+/*
+ * The two-row kernel spends, per 128 weights, row and column, two
+ * vpdpbusd, a vpackssdw and a vpdpwssd: the 4-sums in a lane belong to
+ * four different 16-groups, so they are scaled as int16 pairs. Here
+ * the quants of a super-block come in group order (the panel's, and
+ * the weights' permuted to match), so lane j of a vpdpbusd only ever
+ * meets group j: four vpdpbusd, started from the panel's -32 x 16-sum,
+ * leave the group's exact offset dot product in lane j, and one
+ * vpmulld by the 16 scales finishes the super-block's 16 terms. That is
+ * five operations per 256 weights, row and column, where the two-row
+ * kernel takes about ten. The integer sum of the super-block is the
+ * same exact integer, and the floating point steps are the two-row
+ * kernel's (lane 8r + c), so the bits are too.
+ */
+
+/*
+ * Weight side of one Q6_K block in group order: g[k] lane j holds
+ * quants 16j + 4k .. 16j + 4k + 3 (unsigned, 0..63), sc lane j the
+ * scale of group j.
+ */
+static inline __attribute__((always_inline, target(T512)))
+void q6k_prep_groups(const blk_q6_K *b, __m512i *g, __m512i *sc)
+{
+    const __m512i m4 = _mm512_set1_epi8(0x0f);
+    const __m512i m30 = _mm512_set1_epi8(0x30);
+    const __m512i sl = _mm512_setr_epi64(4, 4, 4, 4, 2, 2, 2, 2);
+    const __m512i sr = _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2);
+    __m512i q[4];
+
+    /* q[m] lane L: quants 64m + 4L .. 64m + 4L + 3 (as q6k_prep) */
+    for (int h = 0; h < 2; h++) {
+        __m512i l = _mm512_loadu_si512(b->ql + 64 * h);
+        __m512i hh = _mm512_broadcast_i64x4(
+            _mm256_loadu_si256((const __m256i *)(b->qh + 32 * h)));
+        q[2 * h] = _mm512_or_si512(
+            _mm512_and_si512(l, m4),
+            _mm512_and_si512(_mm512_sllv_epi64(hh, sl), m30));
+        q[2 * h + 1] = _mm512_or_si512(
+            _mm512_and_si512(_mm512_srli_epi16(l, 4), m4),
+            _mm512_and_si512(_mm512_srlv_epi64(hh, sr), m30));
+    }
+    /* group j is q[j / 4], lanes 4 (j % 4) .. 4 (j % 4) + 3 */
+    for (int k = 0; k < 4; k++) {
+        const __m512i idx = _mm512_add_epi32(
+            _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28,
+                              0, 4, 8, 12, 16, 20, 24, 28),
+            _mm512_set1_epi32(k));
+        g[k] = _mm512_mask_blend_epi32(
+            0xff00, _mm512_permutex2var_epi32(q[0], idx, q[1]),
+            _mm512_permutex2var_epi32(q[2], idx, q[3]));
+    }
+    *sc = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)b->scales));
+}
+
+KINL void dotp_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
+                         const void *panel, float *out, const void *pf)
+{
+    const blk_q6_K *b[2] = { w, (const blk_q6_K *)((const uint8_t *)w + rb) };
+    const hc1_panel_view p = hc1_panel(panel, GGML_Q6_K, n);
+    const uint64_t nb = n / QK_K;
+    /* lane 8r + c: row r, column c */
+    __m512 acc = _mm512_setzero_ps();
+
+    for (uint64_t i = 0; i < nb; i++) {
+        __m512i g[2][4], sc[2];
+        __m512i sv[2][HC1_MAX_COLS];
+        for (int r = 0; r < nr; r++) {
+            q6k_prep_groups(&b[r][i], g[r], &sc[r]);
+        }
+        KPF(pf, rb, nr, i * sizeof(blk_q6_K), sizeof(blk_q6_K));
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            const int8_t *y = p.qs + (i * HC1_MAX_COLS + c) * QK_K;
+            const __m512i nbv = _mm512_load_si512(
+                p.nb + (i * HC1_MAX_COLS + c) * 16);
+            __m512i y4[4];
+            for (int k = 0; k < 4; k++) {
+                y4[k] = _mm512_load_si512(y + 64 * k);
+            }
+            for (int r = 0; r < 2; r++) {
+                if (r >= nr) {
+                    sv[r][c] = _mm512_setzero_si512();
+                    continue;
+                }
+                /* |lane| <= 16 * 63 * 128 + 32 * 16 * 128: times a
+                 * scale, and 16 lanes summed, far inside int32 */
+                __m512i s = nbv;
+                for (int k = 0; k < 4; k++) {
+                    s = _mm512_dpbusd_epi32(s, g[r][k], y4[k]);
+                }
+                sv[r][c] = _mm512_mullo_epi32(s, sc[r]);
+            }
+        }
+        /* the two-row kernel's floating point steps, lane for lane */
+        __m256 adv = _mm256_load_ps(p.d + i * HC1_MAX_COLS);
+        __m512 m = _mm512_mul_ps(
+            _mm512_insertf32x8(_mm512_set1_ps(_cvtsh_ss(b[0][i].d)),
+                               _mm256_set1_ps(nr > 1 ? _cvtsh_ss(b[1][i].d)
+                                                     : 0.0f), 1),
+            _mm512_insertf32x8(_mm512_castps256_ps512(adv), adv, 1));
+        acc = _mm512_fmadd_ps(m, _mm512_cvtepi32_ps(kq_sum16x16(sv)), acc);
+    }
+    float o[16];
+    _mm512_storeu_ps(o, acc);
+    for (int r = 0; r < nr; r++) {
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
+            out[r * HC1_MAX_COLS + c] = o[8 * r + c];
+        }
+    }
+}
+
+__attribute__((target(T512)))
+void hc1_dotp_q6_K_z(uint64_t n, const void *w, size_t rb, int nr,
+                     const void *panel, float *out, const void *pf)
+{
+    if (nr == 2) {
+        dotp_q6_K_body(n, w, rb, 2, panel, out, pf);
+    } else {
+        dotp_q6_K_body(n, w, rb, 1, panel, out, pf);
     }
 }
 

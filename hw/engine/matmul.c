@@ -50,9 +50,10 @@ typedef struct conv_job {
     uint64_t n;
     uint32_t T;
     uint32_t type;
-    uint8_t *dst;
+    uint8_t *dst;           /* conv_task: the converted columns */
+    const uint8_t *src;     /* panel_task: the same, read */
     size_t stride;
-    uint8_t *panel;         /* NULL: no panels */
+    uint8_t *panel;         /* panel_task: the panels */
     size_t panel_stride;
 } conv_job;
 
@@ -82,7 +83,7 @@ static void panel_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
         uint32_t t0 = g * HC1_MAX_COLS;
         int nc = j->T - t0 < HC1_MAX_COLS ? (int)(j->T - t0) : HC1_MAX_COLS;
         for (int c = 0; c < nc; c++) {
-            cols[c] = j->dst + (size_t)(t0 + c) * j->stride;
+            cols[c] = j->src + (size_t)(t0 + c) * j->stride;
         }
         hc1_panel_build(j->type, j->n, cols, nc,
                         j->panel + (size_t)g * j->panel_stride);
@@ -313,14 +314,9 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
     }
 }
 
-/*
- * Converted copy of x in @type, cached in the scratch for this call;
- * with @panel, also the column panels of each group of HC1_MAX_COLS
- * tokens (at @panel, @panel_stride apart).
- */
+/* Converted copy of x in @type, in the scratch by type. */
 static const void *convert(hc1_engine *e, const float *x, uint64_t n,
-                           uint32_t T, uint32_t type, size_t *stride,
-                           const uint8_t **panel, size_t *panel_stride)
+                           uint32_t T, uint32_t type, size_t *stride)
 {
     size_t rb = hc1_act_bytes(type, n);
     /* round the stride so every column starts 64-byte aligned */
@@ -339,24 +335,37 @@ static const void *convert(hc1_engine *e, const float *x, uint64_t n,
                     .dst = s->act[type], .stride = rb };
     hc1_pool_for(e->pool, T, 1, conv_task, &cj);
     *stride = rb;
-    if (panel) {
-        uint32_t groups = (T + HC1_MAX_COLS - 1) / HC1_MAX_COLS;
-        size_t pb = (hc1_panel_bytes(type, n) + 63) & ~(size_t)63;
-        if (s->panel_cap[type] < pb * groups) {
-            free(s->panel[type]);
-            s->panel[type] = aligned_alloc(64, pb * groups);
-            s->panel_cap[type] = s->panel[type] ? pb * groups : 0;
-            if (!s->panel[type]) {
-                return NULL;
-            }
-        }
-        cj.panel = s->panel[type];
-        cj.panel_stride = pb;
-        hc1_pool_for(e->pool, groups, 1, panel_task, &cj);
-        *panel = s->panel[type];
-        *panel_stride = pb;
-    }
     return s->act[type];
+}
+
+/*
+ * The column panels of kind @kind (kernels.h) of each group of
+ * HC1_MAX_COLS tokens of the converted activations @act, @stride
+ * apart, in the scratch by kind, @panel_stride apart.
+ */
+static const uint8_t *build_panels(hc1_engine *e, uint32_t kind,
+                                   const void *act, size_t stride,
+                                   uint64_t n, uint32_t T,
+                                   size_t *panel_stride)
+{
+    hc1_scratch *s = &e->s;
+    uint32_t groups = (T + HC1_MAX_COLS - 1) / HC1_MAX_COLS;
+    size_t pb = (hc1_panel_bytes(kind, n) + 63) & ~(size_t)63;
+
+    if (s->panel_cap[kind] < pb * groups) {
+        free(s->panel[kind]);
+        s->panel[kind] = aligned_alloc(64, pb * groups);
+        s->panel_cap[kind] = s->panel[kind] ? pb * groups : 0;
+        if (!s->panel[kind]) {
+            return NULL;
+        }
+    }
+    conv_job cj = { .n = n, .T = T, .type = kind, .src = act,
+                    .stride = stride, .panel = s->panel[kind],
+                    .panel_stride = pb };
+    hc1_pool_for(e->pool, groups, 1, panel_task, &cj);
+    *panel_stride = pb;
+    return s->panel[kind];
 }
 
 hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
@@ -366,9 +375,10 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
     uint32_t done_types[3];
     const void *done_act[3];
     size_t done_stride[3];
+    uint32_t panel_kinds[3];
     const uint8_t *done_panel[3];
     size_t done_pstride[3];
-    int n_done = 0;
+    int n_done = 0, n_panels = 0;
 
     if (n_mm < 1 || n_mm > 3 || T == 0) {
         return HC1_E_INVAL;
@@ -389,24 +399,13 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
         const hc1_tensor *w = mm[k].w;
         uint32_t at = hc1_vec_dot_type(w->type);
         int d = 0;
+        /* distinct types get distinct buffers: convert() keeps them by type */
         while (d < n_done && done_types[d] != at) {
             d++;
         }
         if (d == n_done) {
-            /*
-             * distinct types get distinct buffers: convert() caches by
-             * type; panels if any matmul of that type runs on them
-             */
-            bool panels = false;
-            for (int k2 = k; k2 < n_mm; k2++) {
-                panels |= j.fnp[k2] && hc1_vec_dot_type(mm[k2].w->type) == at;
-            }
             done_types[d] = at;
-            done_panel[d] = NULL;
-            done_pstride[d] = 0;
-            done_act[d] = convert(e, x, w->ne0, T, at, &done_stride[d],
-                                  panels ? &done_panel[d] : NULL,
-                                  &done_pstride[d]);
+            done_act[d] = convert(e, x, w->ne0, T, at, &done_stride[d]);
             if (!done_act[d]) {
                 return HC1_E_NOMEM;
             }
@@ -414,9 +413,29 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
         }
         j.act[k] = done_act[d];
         j.act_stride[k] = done_stride[d];
+        j.rows_before[k + 1] = j.rows_before[k] + w->ne1;
+    }
+    /* the panels of each kind that a panel kernel here reads */
+    for (int k = 0; k < n_mm; k++) {
+        if (!j.fnp[k]) {
+            continue;
+        }
+        uint32_t kind = hc1_panel_kind(mm[k].w->type);
+        int d = 0;
+        while (d < n_panels && panel_kinds[d] != kind) {
+            d++;
+        }
+        if (d == n_panels) {
+            panel_kinds[d] = kind;
+            done_panel[d] = build_panels(e, kind, j.act[k], j.act_stride[k],
+                                         mm[k].w->ne0, T, &done_pstride[d]);
+            if (!done_panel[d]) {
+                return HC1_E_NOMEM;
+            }
+            n_panels++;
+        }
         j.panel[k] = done_panel[d];
         j.panel_stride[k] = done_pstride[d];
-        j.rows_before[k + 1] = j.rows_before[k] + w->ne1;
     }
     /* chunks of rows: enough to share, big enough to amortise a claim */
     uint64_t total = j.rows_before[n_mm];

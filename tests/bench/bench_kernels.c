@@ -171,12 +171,13 @@ int main(int argc, char **argv)
             const void *xs[8];
             float out[16];
             double best = 1e9;
-            void *panel = aligned_alloc(64, (hc1_panel_bytes(at, n) + 63) &
+            uint32_t kind = hc1_panel_kind(t);
+            void *panel = aligned_alloc(64, (hc1_panel_bytes(kind, n) + 63) &
                                             ~(size_t)63);
             for (int c = 0; c < 8; c++) {
                 xs[c] = act + c * ab;
             }
-            hc1_panel_build(at, n, xs, 8, panel);
+            hc1_panel_build(kind, n, xs, 8, panel);
             for (int rep = 0; rep < 5; rep++) {
                 double t0 = now_s();
                 for (uint64_t r = 0; r < rows; r += 2) {

@@ -113,7 +113,7 @@ static void test_panel(uint32_t type, hc1_isa isa, const uint8_t *w3,
                        float res[3][HC1_MAX_COLS])
 {
     hc1_dotp_fn fp = hc1_dotp_kernel_x86(type, isa);
-    uint32_t at = hc1_vec_dot_type(type);
+    uint32_t at = hc1_panel_kind(type);
     void *panel;
     float out[2 * HC1_MAX_COLS];
 
@@ -232,7 +232,7 @@ static void test_tile(uint32_t type, hc1_isa isa, hc1_dot2_fn f2, size_t rb,
 {
     enum { ROWS = HC1_TILE_ROWS + 3 };
     hc1_dott_fn ft = hc1_dott_kernel_x86(type, isa);
-    uint32_t at = hc1_vec_dot_type(type);
+    uint32_t at = hc1_panel_kind(type);
     float (*res)[HC1_MAX_COLS] = malloc(ROWS * sizeof(*res));
     float *out = malloc(HC1_MAX_COLS * HC1_TILE_ROWS * sizeof(float));
     float *cols[HC1_MAX_COLS];
