@@ -103,6 +103,45 @@ typedef struct hc1_mm {
 hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
                       const float *x, uint32_t T);
 
+/*
+ * Tensor-parallel pieces for batched decode (forward.c). With the pool's
+ * P threads, the rows of a matmul fall in P equal parts, thread i's part
+ * i (unless it is stolen from), when the rows divide into parts of
+ * whole 256s: hc1_matmul_parts() gives P then, else 0.
+ * hc1_matmul_paired() runs two matmuls of as many rows (gate and up) so
+ * that thread i's rows are part i of both; what combines them element by
+ * element (SwiGLU) then reads only what its thread wrote.
+ */
+uint32_t hc1_matmul_parts(const hc1_engine *e, uint64_t rows);
+hc1_status hc1_matmul_paired(hc1_engine *e, const hc1_mm *mm,
+                             const float *x, uint32_t T);
+
+/*
+ * The converted input of a matmul of @w for @T columns, filled by the
+ * caller range by range (hc1_mm_in_fill: elements [k0, k1) of every
+ * column, multiples of 256 or the row's end, from x [T][ne0]) so each
+ * thread converts what it computed; then hc1_matmul_in() runs the
+ * matmul on it. The buffers are the engine's scratch: valid until the
+ * next matmul.
+ */
+typedef struct hc1_mm_in {
+    const hc1_tensor *w;
+    uint32_t T;
+    uint32_t act_type;
+    uint32_t kind;          /* the panels' kind; 0: no panels */
+    uint8_t *act;
+    size_t stride;
+    uint8_t *panel;
+    size_t pstride;
+} hc1_mm_in;
+
+hc1_status hc1_mm_in_prepare(hc1_engine *e, const hc1_tensor *w, uint32_t T,
+                             hc1_mm_in *in);
+void hc1_mm_in_fill(const hc1_mm_in *in, const float *x, uint64_t k0,
+                    uint64_t k1);
+hc1_status hc1_matmul_in(hc1_engine *e, const hc1_mm *mm,
+                         const hc1_mm_in *in);
+
 void hc1_lora_apply(const hc1_row *rows, uint32_t T, uint32_t layer, int w,
                     const float *x, uint32_t n_in, float *out,
                     uint32_t n_out);

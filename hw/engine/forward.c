@@ -313,6 +313,36 @@ static void swiglu_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
     hc1_exp_kernel().swiglu(s->hb + t0 * F, s->hb2 + t0 * F, (t1 - t0) * F);
 }
 
+/*
+ * Tensor-parallel FFN glue for batched decode: part @i of the FFN's
+ * elements, for every token, is SwiGLU'd and converted to the down
+ * matmul's input by the thread whose part of gate and up it is
+ * (hc1_matmul_paired), so nothing crosses between threads before the
+ * down matmul reads its panel.
+ */
+typedef struct ffn_job {
+    hc1_engine *e;
+    uint32_t T;
+    uint32_t parts;
+    const hc1_mm_in *down;
+} ffn_job;
+
+static void ffn_part_task(void *arg, uint32_t i0, uint32_t i1, uint32_t ith)
+{
+    ffn_job *j = arg;
+    hc1_scratch *s = &j->e->s;
+    size_t F = j->e->m->info.n_ff, per = F / j->parts;
+    (void)ith;
+
+    for (uint32_t i = i0; i < i1; i++) {
+        for (uint32_t t = 0; t < j->T; t++) {
+            hc1_exp_kernel().swiglu(s->hb + t * F + i * per,
+                                    s->hb2 + t * F + i * per, per);
+        }
+        hc1_mm_in_fill(j->down, s->hb, i * per, (i + 1) * per);
+    }
+}
+
 static void for_tokens(hc1_engine *e, uint32_t T, hc1_range_fn fn,
                        tok_job *j)
 {
@@ -346,6 +376,42 @@ static hc1_status grow_scores(hc1_engine *e, const hc1_row *rows, uint32_t T)
         e->s.scores_cap = need;
     }
     return HC1_OK;
+}
+
+/*
+ * gate and up, SwiGLU, down. A batch of decode steps (2 to
+ * HC1_MAX_COLS tokens, one panel) goes tensor-parallel where the FFN
+ * divides into the pool's parts (ffn_part_task); the result is the same
+ * either way, bit for bit: every element goes through the same SwiGLU
+ * and every block through the same conversion.
+ */
+static hc1_status ffn(hc1_engine *e, hc1_row *rows, uint32_t T, uint32_t l,
+                      const hc1_mm *gu, const hc1_mm *dn, tok_job *tj)
+{
+    hc1_scratch *s = &e->s;
+    uint32_t E = e->m->info.n_embd, F = e->m->info.n_ff;
+    uint32_t parts = T > 1 && T <= HC1_MAX_COLS ? hc1_matmul_parts(e, F) : 0;
+    hc1_status st;
+
+    st = parts ? hc1_matmul_paired(e, gu, s->xb, T)
+               : hc1_matmul(e, gu, 2, s->xb, T);
+    if (st) {
+        return st;
+    }
+    hc1_lora_apply(rows, T, l, HC1_LORA_GATE, s->xb, E, s->hb, F);
+    hc1_lora_apply(rows, T, l, HC1_LORA_UP, s->xb, E, s->hb2, F);
+    if (!parts) {
+        for_tokens(e, T, swiglu_task, tj);
+        return hc1_matmul(e, dn, 1, s->hb, T);
+    }
+    hc1_mm_in in;
+    st = hc1_mm_in_prepare(e, dn->w, T, &in);
+    if (st) {
+        return st;
+    }
+    ffn_job fj = { .e = e, .T = T, .parts = parts, .down = &in };
+    hc1_pool_for(e->pool, parts, 1, ffn_part_task, &fj);
+    return hc1_matmul_in(e, dn, &in);
 }
 
 hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
@@ -408,15 +474,8 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
 
         hc1_mm gu[2] = { { .w = &L->w_gate, .out = s->hb },
                          { .w = &L->w_up, .out = s->hb2 } };
-        st = hc1_matmul(e, gu, 2, s->xb, T);
-        if (st) {
-            return st;
-        }
-        hc1_lora_apply(rows, T, l, HC1_LORA_GATE, s->xb, E, s->hb, F);
-        hc1_lora_apply(rows, T, l, HC1_LORA_UP, s->xb, E, s->hb2, F);
-        for_tokens(e, T, swiglu_task, &tj);
         hc1_mm dn = { .w = &L->w_down, .out = s->xb };
-        st = hc1_matmul(e, &dn, 1, s->hb, T);
+        st = ffn(e, rows, T, l, gu, &dn, &tj);
         if (st) {
             return st;
         }

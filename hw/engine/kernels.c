@@ -119,20 +119,28 @@ void hc1_to_f16(const float *x, uint16_t *h, float *r, uint64_t n)
 
 void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
 {
+    hc1_act_convert_range(act_type, x, dst, n, 0, n);
+}
+
+void hc1_act_convert_range(uint32_t act_type, const float *x, void *dst,
+                           uint64_t n, uint64_t k0, uint64_t k1)
+{
     uint8_t *p = dst;
+    uint64_t len = k1 - k0;
+
     switch (act_type) {
     case GGML_F16: {
         /*
          * rounded to f16 but kept as f32: exact, and no conversion in
          * the kernels' inner loops
          */
-        hc1_to_f16(x, NULL, dst, n);
+        hc1_to_f16(x + k0, NULL, (float *)dst + k0, len);
         break;
     }
     case GGML_BF16: {
         float *y = dst;
         uint16_t *bf = (uint16_t *)(p + hc1_act_bf16_off(n));
-        for (uint64_t i = 0; i < n; i++) {
+        for (uint64_t i = k0; i < k1; i++) {
             bf[i] = f32_to_bf16(x[i]);
             y[i] = bf16_to_f32(bf[i]);
         }
@@ -140,26 +148,26 @@ void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n)
     }
     case GGML_Q8_0: {
         /* same arithmetic as hc1_quant_row_q8_0, split layout */
-        int8_t *qs = (int8_t *)p;
-        float *d = (float *)(p + n);
-        if (!q8_quants_simd(GGML_Q8_0, x, qs, d, n)) {
-            q8_0_quants(x, qs, d, n);
+        int8_t *qs = (int8_t *)p + k0;
+        float *d = (float *)(p + n) + k0 / 32;
+        if (!q8_quants_simd(GGML_Q8_0, x + k0, qs, d, len)) {
+            q8_0_quants(x + k0, qs, d, len);
         }
-        bsums16(qs, (int16_t *)(p + n + (n / 32) * 4), n);
+        bsums16(qs, (int16_t *)(p + n + (n / 32) * 4) + k0 / 16, len);
         break;
     }
     case GGML_Q8_K: {
-        int8_t *qs = (int8_t *)p;
-        float *d = (float *)(p + n);
-        if (!q8_quants_simd(GGML_Q8_K, x, qs, d, n)) {
-            q8_K_quants(x, qs, d, n);
+        int8_t *qs = (int8_t *)p + k0;
+        float *d = (float *)(p + n) + k0 / 256;
+        if (!q8_quants_simd(GGML_Q8_K, x + k0, qs, d, len)) {
+            q8_K_quants(x + k0, qs, d, len);
         }
-        bsums16(qs, (int16_t *)(p + n + (n / 256) * 4), n);
+        bsums16(qs, (int16_t *)(p + n + (n / 256) * 4) + k0 / 16, len);
         break;
     }
     default: {
         float *y = dst;
-        for (uint64_t i = 0; i < n; i++) {
+        for (uint64_t i = k0; i < k1; i++) {
             y[i] = x[i];
         }
         break;
@@ -478,11 +486,11 @@ uint32_t hc1_panel_kind(uint32_t wtype)
     return wtype == GGML_Q6_K ? GGML_Q6_K : hc1_vec_dot_type(wtype);
 }
 
-/* Column @c of a Q6_K panel: each super-block's quants in group order */
-static void panel_q6_K_col(const hc1_actq_view *a, uint64_t n, int c,
-                           const hc1_panel_view *pv)
+/* Column @c of a Q6_K panel, super-blocks [i0, i1), in group order */
+static void panel_q6_K_col(const hc1_actq_view *a, uint64_t i0, uint64_t i1,
+                           int c, const hc1_panel_view *pv)
 {
-    for (uint64_t i = 0; i < n / 256; i++) {
+    for (uint64_t i = i0; i < i1; i++) {
         int8_t *q = (int8_t *)pv->qs + (i * HC1_MAX_COLS + c) * 256;
         int32_t *nb = (int32_t *)pv->nb + (i * HC1_MAX_COLS + c) * 16;
         for (int k = 0; k < 4; k++) {
@@ -501,26 +509,57 @@ static void panel_q6_K_col(const hc1_actq_view *a, uint64_t n, int c,
 void hc1_panel_build(uint32_t kind, uint64_t n, const void *const *cols,
                      int nc, void *dst)
 {
+    hc1_panel_build_range(kind, n, cols, nc, dst, 0, n);
+}
+
+void hc1_panel_build_range(uint32_t kind, uint64_t n,
+                           const void *const *cols, int nc, void *dst,
+                           uint64_t k0, uint64_t k1)
+{
     hc1_panel_view pv = hc1_panel(dst, kind, n);
     uint32_t act_type = kind == GGML_Q6_K ? GGML_Q8_K : kind;
-    uint64_t nd = act_type == GGML_Q8_K ? n / 256 : n / 32;
     int8_t *qs = (int8_t *)pv.qs;
     float *d = (float *)pv.d;
 
-    memset(dst, 0, hc1_panel_bytes(kind, n));
+    /*
+     * this range's share of every section zeroed first (missing
+     * columns stay zero): Q8_0 scales by block pairs (the padding
+     * block of an odd count with the last pair), the rest by
+     * super-block
+     */
+    memset(qs + k0 * HC1_MAX_COLS, 0, (k1 - k0) * HC1_MAX_COLS);
+    if (kind == GGML_Q8_0) {
+        uint64_t p0 = k0 / 64, p1 = (k1 + 63) / 64;
+        memset(d + p0 * 2 * HC1_MAX_COLS, 0,
+               (p1 - p0) * 2 * HC1_MAX_COLS * sizeof(float));
+        memset((int32_t *)pv.no8 + p0 * 2 * HC1_MAX_COLS, 0,
+               (p1 - p0) * 2 * HC1_MAX_COLS * sizeof(int32_t));
+    } else {
+        uint64_t i0 = k0 / 256, i1 = k1 / 256;
+        memset(d + i0 * HC1_MAX_COLS, 0,
+               (i1 - i0) * HC1_MAX_COLS * sizeof(float));
+        if (kind == GGML_Q8_K) {
+            memset((int16_t *)pv.s32 + i0 * 64, 0,
+                   (i1 - i0) * 64 * sizeof(int16_t));
+        } else {
+            memset((int32_t *)pv.nb + i0 * HC1_MAX_COLS * 16, 0,
+                   (i1 - i0) * HC1_MAX_COLS * 16 * sizeof(int32_t));
+        }
+    }
     for (int c = 0; c < nc; c++) {
         hc1_actq_view a = hc1_actq(cols[c], act_type, n);
         if (kind == GGML_Q6_K) {
-            panel_q6_K_col(&a, n, c, &pv);
+            panel_q6_K_col(&a, k0 / 256, k1 / 256, c, &pv);
             continue;
         }
-        for (uint64_t k = 0; k < n / 8; k++) {
+        for (uint64_t k = k0 / 8; k < k1 / 8; k++) {
             memcpy(qs + (k * HC1_MAX_COLS + c) * 8, a.qs + k * 8, 8);
         }
-        for (uint64_t i = 0; i < nd; i++) {
+        uint64_t bs = act_type == GGML_Q8_K ? 256 : 32;
+        for (uint64_t i = k0 / bs; i < k1 / bs; i++) {
             d[hc1_panel_bi(act_type, i, c)] = a.d[i];
         }
-        for (uint64_t i = 0; i < n / 32; i++) {
+        for (uint64_t i = k0 / 32; i < k1 / 32; i++) {
             if (act_type == GGML_Q8_0) {
                 ((int32_t *)pv.no8)[hc1_panel_bi(act_type, i, c)] =
                     -8 * (a.bsum[2 * i] + a.bsum[2 * i + 1]);

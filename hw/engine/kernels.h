@@ -55,6 +55,12 @@ static inline const uint16_t *hc1_act_bf16(const void *buf, uint64_t n)
 
 /* Convert one f32 row to the activation type into @dst. */
 void hc1_act_convert(uint32_t act_type, const float *x, void *dst, uint64_t n);
+/*
+ * Only elements [k0, k1) of the row (whole blocks of the type), into
+ * their places in @dst: converting a row in ranges gives its bits.
+ */
+void hc1_act_convert_range(uint32_t act_type, const float *x, void *dst,
+                           uint64_t n, uint64_t k0, uint64_t k1);
 
 /* Sections of a quantised activation buffer (see the layout above). */
 static inline hc1_actq_view hc1_actq(const void *buf, uint32_t act_type,
@@ -166,6 +172,14 @@ static inline uint64_t hc1_panel_s32i(uint64_t i, int sb, int c)
 /* @cols: activations of the kind's activation type (Q8_K for Q6_K) */
 void hc1_panel_build(uint32_t kind, uint64_t n, const void *const *cols,
                      int nc, void *dst);
+/*
+ * The same for elements [k0, k1) only (multiples of 256, or k1 = n):
+ * the rest of @dst is left as it is, so threads can build a panel in
+ * parts.
+ */
+void hc1_panel_build_range(uint32_t kind, uint64_t n,
+                           const void *const *cols, int nc, void *dst,
+                           uint64_t k0, uint64_t k1);
 
 /* Blocks in d (and no8): Q8_0 rounds up to whole pairs. */
 static inline uint64_t hc1_panel_nd(uint32_t kind, uint64_t n)

@@ -20,6 +20,7 @@
 #include "engine_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define ROW_CHUNK 16
 #define PF_BYTES 4608       /* prefetch distance (about 4 Q4_0 rows) */
@@ -28,6 +29,9 @@
 #define SPAN_TILE_BYTES (64 * 1024)
 #define SPAN_TILE_ROWS 32
 #define SPAN_ELEMS 512
+#define MAX_PARTS 8
+#define PART_ALIGN 256      /* parts of a paired matmul: whole Q8_K blocks */
+#define MAX_SEGS (2 * MAX_PARTS)
 
 typedef struct mm_job {
     const hc1_mm *mm;
@@ -42,7 +46,15 @@ typedef struct mm_job {
     hc1_dotk_fn fnk[3];     /* span kernels, where there are (floats) */
     const uint8_t *panel[3];    /* the panel of each group of columns */
     size_t panel_stride[3];
-    uint64_t rows_before[4];
+    /*
+     * The rows the pool hands out are segments of the matmuls' rows in
+     * turn: each matmul whole, or (hc1_matmul_paired) the two matmuls'
+     * parts interleaved, part i of both before part i + 1.
+     */
+    int n_seg;
+    int seg_k[MAX_SEGS];            /* the matmul of each segment */
+    uint64_t seg_base[MAX_SEGS];    /* its first pool row less its first row */
+    uint64_t seg_end[MAX_SEGS];     /* the pool row after it */
 } mm_job;
 
 typedef struct conv_job {
@@ -104,8 +116,8 @@ static void panel_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
  * measured the same, 256 less; prefetching the next tile in the order
  * of its bytes the same.)
  */
-static void mm_spans(const mm_job *j, int k, uint64_t r, uint64_t end,
-                     const void *const *xs)
+static void mm_spans(const mm_job *j, int k, uint64_t base, uint64_t r,
+                     uint64_t end, const void *const *xs)
 {
     const hc1_tensor *w = j->mm[k].w;
     hc1_dotk_fn fk = j->fnk[k];
@@ -120,7 +132,7 @@ static void mm_spans(const mm_job *j, int k, uint64_t r, uint64_t end,
     while (r < end) {
         uint64_t te = end - r < tile ? end : r + tile;
         uint32_t rows = (uint32_t)(te - r);
-        uint64_t row = r - j->rows_before[k];
+        uint64_t row = r - base;
         const uint8_t *wr = (const uint8_t *)w->data + row * w->row_bytes;
         /* the next tile, if whole, is fetched while this one runs */
         const uint8_t *next = te + rows <= end ? wr + rows * w->row_bytes
@@ -159,11 +171,9 @@ static void mm_spans(const mm_job *j, int k, uint64_t r, uint64_t end,
  * prefetches for one without effects and drops the calls.
  */
 static inline __attribute__((always_inline))
-void prime_pages(const mm_job *j, int k, uint64_t r, uint64_t n)
+void prime_pages(const hc1_tensor *w, uint64_t row, uint64_t n)
 {
-    const hc1_tensor *w = j->mm[k].w;
-    uint64_t end = j->rows_before[k + 1] - j->rows_before[k];
-    uint64_t row = r - j->rows_before[k];
+    uint64_t end = w->ne1;
 
     if (row >= end) {
         return;
@@ -182,13 +192,14 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
 
     uint64_t r = r0;
     while (r < r1) {
-        /* the matmul this row belongs to, and its rows in this chunk */
-        int k = 0;
-        while (r >= j->rows_before[k + 1]) {
-            k++;
+        /* the segment this row belongs to, and its rows in this chunk */
+        int sg = 0;
+        while (r >= j->seg_end[sg]) {
+            sg++;
         }
-        uint64_t end = j->rows_before[k + 1] < r1 ? j->rows_before[k + 1]
-                                                   : r1;
+        int k = j->seg_k[sg];
+        uint64_t base = j->seg_base[sg];
+        uint64_t end = j->seg_end[sg] < r1 ? j->seg_end[sg] : r1;
         const hc1_tensor *w = j->mm[k].w;
         hc1_dot_fn fn = j->fn[k];
         const void *xs[HC1_UBATCH];
@@ -196,7 +207,7 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
             xs[t] = (const uint8_t *)j->act[k] + (size_t)t * j->act_stride[k];
         }
         if (j->fnk[k]) {
-            mm_spans(j, k, r, end, xs);
+            mm_spans(j, k, base, r, end, xs);
             r = end;
             continue;
         }
@@ -233,7 +244,7 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                 int nc = j->T - t < HC1_MAX_COLS ? (int)(j->T - t)
                                                  : HC1_MAX_COLS;
                 for (uint64_t q0 = r; q0 < te; ) {
-                    uint64_t row = q0 - j->rows_before[k];
+                    uint64_t row = q0 - base;
                     const uint8_t *wr = (const uint8_t *)w->data +
                                         row * w->row_bytes;
                     /*
@@ -262,7 +273,7 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                      */
                     /* a tile prefetches the next tile's rows */
                     uint64_t dist = tiled ? HC1_TILE_ROWS : ahead;
-                    if (t == 0 && q0 + dist + nr <= j->rows_before[k + 1]) {
+                    if (t == 0 && row + dist + nr <= w->ne1) {
                         pf = wr + dist * w->row_bytes;
                         if (nc == 1 || !fn2) {
                             for (size_t o = 0; o < nr * w->row_bytes;
@@ -273,7 +284,7 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                         }
                     }
                     if (tiled && t == 0) {
-                        prime_pages(j, k, q0 + 2 * HC1_TILE_ROWS,
+                        prime_pages(w, row + 2 * HC1_TILE_ROWS,
                                     HC1_TILE_ROWS);
                     }
                     if (tiled) {
@@ -314,9 +325,9 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
     }
 }
 
-/* Converted copy of x in @type, in the scratch by type. */
-static const void *convert(hc1_engine *e, const float *x, uint64_t n,
-                           uint32_t T, uint32_t type, size_t *stride)
+/* The scratch for @T columns of @n elements in @type, by type. */
+static uint8_t *act_buffer(hc1_engine *e, uint64_t n, uint32_t T,
+                           uint32_t type, size_t *stride)
 {
     size_t rb = hc1_act_bytes(type, n);
     /* round the stride so every column starts 64-byte aligned */
@@ -331,22 +342,13 @@ static const void *convert(hc1_engine *e, const float *x, uint64_t n,
             return NULL;
         }
     }
-    conv_job cj = { .x = x, .n = n, .T = T, .type = type,
-                    .dst = s->act[type], .stride = rb };
-    hc1_pool_for(e->pool, T, 1, conv_task, &cj);
     *stride = rb;
     return s->act[type];
 }
 
-/*
- * The column panels of kind @kind (kernels.h) of each group of
- * HC1_MAX_COLS tokens of the converted activations @act, @stride
- * apart, in the scratch by kind, @panel_stride apart.
- */
-static const uint8_t *build_panels(hc1_engine *e, uint32_t kind,
-                                   const void *act, size_t stride,
-                                   uint64_t n, uint32_t T,
-                                   size_t *panel_stride)
+/* The scratch for the panels of kind @kind of @T columns, by kind. */
+static uint8_t *panel_buffer(hc1_engine *e, uint32_t kind, uint64_t n,
+                             uint32_t T, size_t *panel_stride)
 {
     hc1_scratch *s = &e->s;
     uint32_t groups = (T + HC1_MAX_COLS - 1) / HC1_MAX_COLS;
@@ -360,18 +362,71 @@ static const uint8_t *build_panels(hc1_engine *e, uint32_t kind,
             return NULL;
         }
     }
-    conv_job cj = { .n = n, .T = T, .type = kind, .src = act,
-                    .stride = stride, .panel = s->panel[kind],
-                    .panel_stride = pb };
-    hc1_pool_for(e->pool, groups, 1, panel_task, &cj);
     *panel_stride = pb;
     return s->panel[kind];
 }
 
-hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
-                      const float *x, uint32_t T)
+/* Converted copy of x in @type, in the scratch by type. */
+static const void *convert(hc1_engine *e, const float *x, uint64_t n,
+                           uint32_t T, uint32_t type, size_t *stride)
 {
-    mm_job j = { .mm = mm, .n_mm = n_mm, .T = T };
+    uint8_t *dst = act_buffer(e, n, T, type, stride);
+    if (!dst) {
+        return NULL;
+    }
+    conv_job cj = { .x = x, .n = n, .T = T, .type = type, .dst = dst,
+                    .stride = *stride };
+    hc1_pool_for(e->pool, T, 1, conv_task, &cj);
+    return dst;
+}
+
+/*
+ * The column panels of kind @kind (kernels.h) of each group of
+ * HC1_MAX_COLS tokens of the converted activations @act, @stride
+ * apart, in the scratch by kind, @panel_stride apart.
+ */
+static const uint8_t *build_panels(hc1_engine *e, uint32_t kind,
+                                   const void *act, size_t stride,
+                                   uint64_t n, uint32_t T,
+                                   size_t *panel_stride)
+{
+    uint32_t groups = (T + HC1_MAX_COLS - 1) / HC1_MAX_COLS;
+    uint8_t *panel = panel_buffer(e, kind, n, T, panel_stride);
+
+    if (!panel) {
+        return NULL;
+    }
+    conv_job cj = { .n = n, .T = T, .type = kind, .src = act,
+                    .stride = stride, .panel = panel,
+                    .panel_stride = *panel_stride };
+    hc1_pool_for(e->pool, groups, 1, panel_task, &cj);
+    return panel;
+}
+
+/* The kernels of each matmul for j->T columns. */
+static hc1_status pick_kernels(mm_job *j)
+{
+    if (j->n_mm < 1 || j->n_mm > 3 || j->T == 0) {
+        return HC1_E_INVAL;
+    }
+    for (int k = 0; k < j->n_mm; k++) {
+        uint32_t type = j->mm[k].w->type;
+        j->fn[k] = hc1_dot_kernel(type);
+        j->fn2[k] = hc1_dot2_kernel(type);
+        /* one column goes to the two-row kernel, more to panels or spans */
+        j->fnp[k] = j->T > 1 ? hc1_dotp_kernel(type) : NULL;
+        j->fnk[k] = j->T > 1 ? hc1_dotk_kernel(type) : NULL;
+        j->fnt[k] = j->fnp[k] ? hc1_dott_kernel(type) : NULL;
+        if (!j->fn[k] || j->mm[k].w->ne0 != j->mm[0].w->ne0) {
+            return HC1_E_INVAL;
+        }
+    }
+    return HC1_OK;
+}
+
+/* x converted once per activation type, and the panels once per kind */
+static hc1_status inputs(hc1_engine *e, mm_job *j, const float *x)
+{
     uint32_t done_types[3];
     const void *done_act[3];
     size_t done_stride[3];
@@ -380,23 +435,8 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
     size_t done_pstride[3];
     int n_done = 0, n_panels = 0;
 
-    if (n_mm < 1 || n_mm > 3 || T == 0) {
-        return HC1_E_INVAL;
-    }
-    j.rows_before[0] = 0;
-    for (int k = 0; k < n_mm; k++) {
-        j.fn[k] = hc1_dot_kernel(mm[k].w->type);
-        j.fn2[k] = hc1_dot2_kernel(mm[k].w->type);
-        /* one column goes to the two-row kernel, more to panels or spans */
-        j.fnp[k] = T > 1 ? hc1_dotp_kernel(mm[k].w->type) : NULL;
-        j.fnk[k] = T > 1 ? hc1_dotk_kernel(mm[k].w->type) : NULL;
-        j.fnt[k] = j.fnp[k] ? hc1_dott_kernel(mm[k].w->type) : NULL;
-        if (!j.fn[k] || mm[k].w->ne0 != mm[0].w->ne0) {
-            return HC1_E_INVAL;
-        }
-    }
-    for (int k = 0; k < n_mm; k++) {
-        const hc1_tensor *w = mm[k].w;
+    for (int k = 0; k < j->n_mm; k++) {
+        const hc1_tensor *w = j->mm[k].w;
         uint32_t at = hc1_vec_dot_type(w->type);
         int d = 0;
         /* distinct types get distinct buffers: convert() keeps them by type */
@@ -405,48 +445,200 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
         }
         if (d == n_done) {
             done_types[d] = at;
-            done_act[d] = convert(e, x, w->ne0, T, at, &done_stride[d]);
+            done_act[d] = convert(e, x, w->ne0, j->T, at, &done_stride[d]);
             if (!done_act[d]) {
                 return HC1_E_NOMEM;
             }
             n_done++;
         }
-        j.act[k] = done_act[d];
-        j.act_stride[k] = done_stride[d];
-        j.rows_before[k + 1] = j.rows_before[k] + w->ne1;
+        j->act[k] = done_act[d];
+        j->act_stride[k] = done_stride[d];
     }
     /* the panels of each kind that a panel kernel here reads */
-    for (int k = 0; k < n_mm; k++) {
-        if (!j.fnp[k]) {
+    for (int k = 0; k < j->n_mm; k++) {
+        if (!j->fnp[k]) {
             continue;
         }
-        uint32_t kind = hc1_panel_kind(mm[k].w->type);
+        uint32_t kind = hc1_panel_kind(j->mm[k].w->type);
         int d = 0;
         while (d < n_panels && panel_kinds[d] != kind) {
             d++;
         }
         if (d == n_panels) {
             panel_kinds[d] = kind;
-            done_panel[d] = build_panels(e, kind, j.act[k], j.act_stride[k],
-                                         mm[k].w->ne0, T, &done_pstride[d]);
+            done_panel[d] = build_panels(e, kind, j->act[k],
+                                         j->act_stride[k],
+                                         j->mm[k].w->ne0, j->T,
+                                         &done_pstride[d]);
             if (!done_panel[d]) {
                 return HC1_E_NOMEM;
             }
             n_panels++;
         }
-        j.panel[k] = done_panel[d];
-        j.panel_stride[k] = done_pstride[d];
+        j->panel[k] = done_panel[d];
+        j->panel_stride[k] = done_pstride[d];
     }
-    /* chunks of rows: enough to share, big enough to amortise a claim */
-    uint64_t total = j.rows_before[n_mm];
-    uint32_t chunk = total / (8u * hc1_pool_size(e->pool)) + 1;
-    chunk = chunk < ROW_CHUNK ? ROW_CHUNK : chunk > 256 ? 256 : chunk;
-    for (int k = 0; k < n_mm; k++) {
-        if (j.fnt[k]) {
-            /* claims of whole tiles */
-            chunk = (chunk + HC1_TILE_ROWS - 1) & ~(HC1_TILE_ROWS - 1);
+    return HC1_OK;
+}
+
+/* One segment for each matmul, whole, in turn. */
+static void whole_segments(mm_job *j)
+{
+    uint64_t before = 0;
+
+    j->n_seg = j->n_mm;
+    for (int k = 0; k < j->n_mm; k++) {
+        j->seg_k[k] = k;
+        j->seg_base[k] = before;
+        before += j->mm[k].w->ne1;
+        j->seg_end[k] = before;
+    }
+}
+
+/*
+ * Rows to the pool, in chunks: enough to share, big enough to amortise
+ * a claim; @chunk if not 0.
+ */
+static void run(hc1_engine *e, mm_job *j, uint32_t chunk)
+{
+    uint64_t total = j->seg_end[j->n_seg - 1];
+
+    if (!chunk) {
+        chunk = total / (8u * hc1_pool_size(e->pool)) + 1;
+        chunk = chunk < ROW_CHUNK ? ROW_CHUNK : chunk > 256 ? 256 : chunk;
+        for (int k = 0; k < j->n_mm; k++) {
+            if (j->fnt[k]) {
+                /* claims of whole tiles */
+                chunk = (chunk + HC1_TILE_ROWS - 1) & ~(HC1_TILE_ROWS - 1);
+            }
         }
     }
-    hc1_pool_for(e->pool, (uint32_t)total, chunk, mm_task, &j);
+    hc1_pool_for(e->pool, (uint32_t)total, chunk, mm_task, j);
+}
+
+hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
+                      const float *x, uint32_t T)
+{
+    mm_job j = { .mm = mm, .n_mm = n_mm, .T = T };
+    hc1_status st = pick_kernels(&j);
+
+    if (!st) {
+        st = inputs(e, &j, x);
+    }
+    if (!st) {
+        whole_segments(&j);
+        run(e, &j, 0);
+    }
+    return st;
+}
+
+uint32_t hc1_matmul_parts(const hc1_engine *e, uint64_t rows)
+{
+    uint32_t p = hc1_pool_size(e->pool);
+    return p > 1 && p <= MAX_PARTS && rows % (PART_ALIGN * p) == 0 ? p : 0;
+}
+
+hc1_status hc1_matmul_paired(hc1_engine *e, const hc1_mm *mm,
+                             const float *x, uint32_t T)
+{
+    mm_job j = { .mm = mm, .n_mm = 2, .T = T };
+    uint64_t rows = mm[0].w->ne1;
+    uint32_t parts = hc1_matmul_parts(e, rows);
+    hc1_status st;
+
+    if (!parts || mm[1].w->ne1 != rows) {
+        return HC1_E_INVAL;
+    }
+    st = pick_kernels(&j);
+    if (!st) {
+        st = inputs(e, &j, x);
+    }
+    if (st) {
+        return st;
+    }
+    /*
+     * part i of both matmuls, in turn: the pool's part for thread i is
+     * exactly segments 2i and 2i + 1 when a claim divides 2 rows / parts
+     * (PART_ALIGN does; ROW_CHUNK and HC1_TILE_ROWS divide it)
+     */
+    uint64_t per = rows / parts;
+    j.n_seg = 2 * parts;
+    for (uint32_t i = 0; i < parts; i++) {
+        for (int k = 0; k < 2; k++) {
+            int sg = 2 * i + k;
+            uint64_t first = (2 * i + k) * per;
+            j.seg_k[sg] = k;
+            j.seg_base[sg] = first - i * per;
+            j.seg_end[sg] = first + per;
+        }
+    }
+    run(e, &j, PART_ALIGN);
+    return HC1_OK;
+}
+
+hc1_status hc1_mm_in_prepare(hc1_engine *e, const hc1_tensor *w, uint32_t T,
+                             hc1_mm_in *in)
+{
+    memset(in, 0, sizeof(*in));
+    in->w = w;
+    in->T = T;
+    in->act_type = hc1_vec_dot_type(w->type);
+    in->act = act_buffer(e, w->ne0, T, in->act_type, &in->stride);
+    if (!in->act) {
+        return HC1_E_NOMEM;
+    }
+    if (T > 1 && hc1_dotp_kernel(w->type)) {
+        in->kind = hc1_panel_kind(w->type);
+        in->panel = panel_buffer(e, in->kind, w->ne0, T, &in->pstride);
+        if (!in->panel) {
+            return HC1_E_NOMEM;
+        }
+    }
+    return HC1_OK;
+}
+
+void hc1_mm_in_fill(const hc1_mm_in *in, const float *x, uint64_t k0,
+                    uint64_t k1)
+{
+    uint64_t n = in->w->ne0;
+
+    for (uint32_t t = 0; t < in->T; t++) {
+        hc1_act_convert_range(in->act_type, x + (size_t)t * n,
+                              in->act + (size_t)t * in->stride, n, k0, k1);
+    }
+    if (!in->panel) {
+        return;
+    }
+    for (uint32_t t0 = 0; t0 < in->T; t0 += HC1_MAX_COLS) {
+        const void *cols[HC1_MAX_COLS];
+        int nc = in->T - t0 < HC1_MAX_COLS ? (int)(in->T - t0)
+                                           : HC1_MAX_COLS;
+        for (int c = 0; c < nc; c++) {
+            cols[c] = in->act + (size_t)(t0 + c) * in->stride;
+        }
+        hc1_panel_build_range(in->kind, n, cols, nc,
+                              in->panel + (size_t)(t0 / HC1_MAX_COLS) *
+                                          in->pstride, k0, k1);
+    }
+}
+
+hc1_status hc1_matmul_in(hc1_engine *e, const hc1_mm *mm,
+                         const hc1_mm_in *in)
+{
+    mm_job j = { .mm = mm, .n_mm = 1, .T = in->T };
+    hc1_status st = pick_kernels(&j);
+
+    if (st) {
+        return st;
+    }
+    if (mm->w != in->w || (j.fnp[0] && !in->panel)) {
+        return HC1_E_INVAL;
+    }
+    j.act[0] = in->act;
+    j.act_stride[0] = in->stride;
+    j.panel[0] = in->panel;
+    j.panel_stride[0] = in->pstride;
+    whole_segments(&j);
+    run(e, &j, 0);
     return HC1_OK;
 }

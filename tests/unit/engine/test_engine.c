@@ -634,10 +634,15 @@ static void test_invariance(uint32_t wtype)
 
     tmodel_default(&o);
     o.wtype = wtype;
+    /*
+     * an FFN of 512 splits into two parts of 256: batches of 2 to 8 on
+     * 2 threads take the tensor-parallel FFN (forward.c), 3 and 4
+     * threads the other path
+     */
+    o.n_ff = 512;
     if (wtype == GGML_Q4_K || wtype == GGML_Q6_K) {
         /* K-quant rows are whole super-blocks of 256 */
         o.n_embd = 256;
-        o.n_ff = 512;
     }
     void *buf = tmodel_build(&o, &len, NULL);
     CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);

@@ -1046,11 +1046,104 @@ static void test_actq(void)
     }
 }
 
+/*
+ * Converting a row and building a panel range by range (as the
+ * tensor-parallel FFN does, forward.c) must give the bytes of doing it
+ * whole: every activation type, every panel kind, rows of 1 to 3 parts
+ * of 256 (and a Q8_0 row whose last part is an odd number of blocks),
+ * with the buffers first filled with garbage.
+ */
+static void test_ranges(void)
+{
+    const uint32_t acts[] = { GGML_F16, GGML_BF16, GGML_F32, GGML_Q8_0,
+                              GGML_Q8_K };
+    const uint32_t kinds[] = { GGML_Q8_0, GGML_Q8_K, GGML_Q6_K };
+    const uint64_t ns[] = { 256, 768, 800 };
+    uint64_t seed = 7;
+
+    for (size_t a = 0; a < sizeof(acts) / sizeof(acts[0]); a++) {
+        for (size_t q = 0; q < sizeof(ns) / sizeof(ns[0]); q++) {
+            uint64_t n = ns[q];
+            if (n % 256 && acts[a] == GGML_Q8_K) {
+                continue;
+            }
+            size_t ab = hc1_act_bytes(acts[a], n);
+            float *x = malloc(n * sizeof(float));
+            uint8_t *whole = malloc(ab), *parts = malloc(ab);
+            for (uint64_t i = 0; i < n; i++) {
+                x[i] = (float)((int64_t)(trng(&seed) % 2001) - 1000) / 97.0f;
+            }
+            memset(whole, 0xa5, ab);
+            memset(parts, 0xa5, ab);
+            hc1_act_convert(acts[a], x, whole, n);
+            for (uint64_t k0 = 0; k0 < n; k0 += 256) {
+                hc1_act_convert_range(acts[a], x, parts, n, k0,
+                                      k0 + 256 < n ? k0 + 256 : n);
+            }
+            if (memcmp(whole, parts, ab)) {
+                fprintf(stderr, "%s n=%llu: conversion by ranges differs\n",
+                        ggml_traits(acts[a])->name, (unsigned long long)n);
+                fails++;
+            }
+            free(x);
+            free(whole);
+            free(parts);
+        }
+    }
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        uint32_t at = kinds[k] == GGML_Q6_K ? GGML_Q8_K : kinds[k];
+        for (size_t q = 0; q < sizeof(ns) / sizeof(ns[0]); q++) {
+            uint64_t n = ns[q];
+            if (n % 256 && at == GGML_Q8_K) {
+                continue;
+            }
+            size_t ab = (hc1_act_bytes(at, n) + 63) & ~(size_t)63;
+            size_t pb = hc1_panel_bytes(kinds[k], n);
+            uint8_t *act = aligned_alloc(64, ab * 5);
+            uint8_t *whole = aligned_alloc(64, (pb + 63) & ~(size_t)63);
+            uint8_t *parts = aligned_alloc(64, (pb + 63) & ~(size_t)63);
+            const void *cols[5];
+            float *x = malloc(n * sizeof(float));
+            for (int c = 0; c < 5; c++) {
+                for (uint64_t i = 0; i < n; i++) {
+                    x[i] = (float)((int64_t)(trng(&seed) % 2001) - 1000) /
+                           31.0f;
+                }
+                hc1_act_convert(at, x, act + c * ab, n);
+                cols[c] = act + c * ab;
+            }
+            memset(whole, 0x5a, pb);
+            memset(parts, 0x5a, pb);
+            hc1_panel_build(kinds[k], n, cols, 5, whole);
+            for (uint64_t k0 = 0; k0 < n; k0 += 256) {
+                hc1_panel_build_range(kinds[k], n, cols, 5, parts, k0,
+                                      k0 + 256 < n ? k0 + 256 : n);
+            }
+            /* the padding between sections is never read */
+            hc1_panel_view vw = hc1_panel(whole, kinds[k], n);
+            hc1_panel_view vp = hc1_panel(parts, kinds[k], n);
+            size_t qd = (size_t)((const uint8_t *)vw.no8 - whole);
+            size_t dend = n * 8 + hc1_panel_nd(kinds[k], n) * 32;
+            if (memcmp(vw.qs, vp.qs, dend) ||
+                memcmp(whole + qd, parts + qd, pb - qd)) {
+                fprintf(stderr, "kind %s n=%llu: panel by ranges differs\n",
+                        ggml_traits(kinds[k])->name, (unsigned long long)n);
+                fails++;
+            }
+            free(x);
+            free(act);
+            free(whole);
+            free(parts);
+        }
+    }
+}
+
 int main(void)
 {
     hc1_quant_init();
     test_f16();
     test_to_f16();
+    test_ranges();
     test_actq();
     test_actq_simd();
     test_bf16_dp();
