@@ -105,15 +105,16 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
 
 /*
  * Tensor-parallel pieces for batched decode (forward.c). With the pool's
- * P threads, the rows of a matmul fall in P equal parts, thread i's part
- * i (unless it is stolen from), when the rows divide into parts of
- * whole 256s: hc1_matmul_parts() gives P then, else 0.
- * hc1_matmul_paired() runs two matmuls of as many rows (gate and up) so
- * that thread i's rows are part i of both; what combines them element by
- * element (SwiGLU) then reads only what its thread wrote.
+ * P threads, hc1_matmul_parted() hands the pool part i of each matmul
+ * in turn (part i of q, k and v; of gate and up), so thread i computes
+ * part i of every one (unless stolen from), and what works on those
+ * parts next (attention by KV head, SwiGLU element by element) reads
+ * what its own thread wrote. hc1_matmul_parts() gives P where the
+ * matmuls split so (each one's rows into P equal parts, a part of all
+ * of them in whole 256s), else 0.
  */
-uint32_t hc1_matmul_parts(const hc1_engine *e, uint64_t rows);
-hc1_status hc1_matmul_paired(hc1_engine *e, const hc1_mm *mm,
+uint32_t hc1_matmul_parts(const hc1_engine *e, const hc1_mm *mm, int n_mm);
+hc1_status hc1_matmul_parted(hc1_engine *e, const hc1_mm *mm, int n_mm,
                              const float *x, uint32_t T);
 
 /*

@@ -115,6 +115,12 @@ typedef struct att_job {
     hc1_row *rows;
     uint32_t T;
     uint32_t layer;
+    /*
+     * each item first runs RoPE on its query heads and key head and
+     * stores its key and value: only where every token has a context of
+     * its own, so no item needs another's store
+     */
+    bool rope;
 } att_job;
 
 static float q8_dot(const float *q, const blk_q8_0 *k, uint32_t n)
@@ -218,6 +224,19 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
         const uint8_t *kbase = c->k + head, *vbase = c->v + head;
         uint32_t n = r->pos + 1;
 
+        if (j->rope) {
+            const float *cs = e->s.rope + (size_t)t * hd;
+            uint32_t kvdim = in->n_head_kv * hd;
+            float *k = e->s.k + (size_t)t * kvdim + (size_t)kvh * hd;
+            size_t off = kv_head_off(e, c, j->layer, kvh, r->pos);
+            rope_apply(e->s.q + (size_t)t * qdim + (size_t)kvh * group * hd,
+                       cs, hd, group);
+            rope_apply(k, cs, hd, 1);
+            kv_store(e->kv_type, c->k + off, k, hd);
+            kv_store(e->kv_type, c->v + off,
+                     e->s.v + (size_t)t * kvdim + (size_t)kvh * hd, hd);
+        }
+
         /* the group's query heads four at a time */
         for (uint32_t g0 = 0; g0 < group; g0 += 4) {
             uint32_t hn = group - g0 < 4 ? group - g0 : 4;
@@ -317,7 +336,7 @@ static void swiglu_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
  * Tensor-parallel FFN glue for batched decode: part @i of the FFN's
  * elements, for every token, is SwiGLU'd and converted to the down
  * matmul's input by the thread whose part of gate and up it is
- * (hc1_matmul_paired), so nothing crosses between threads before the
+ * (hc1_matmul_parted), so nothing crosses between threads before the
  * down matmul reads its panel.
  */
 typedef struct ffn_job {
@@ -378,6 +397,98 @@ static hc1_status grow_scores(hc1_engine *e, const hc1_row *rows, uint32_t T)
     return HC1_OK;
 }
 
+/* The attention's output part @i, converted into the wo matmul's input. */
+typedef struct wo_job {
+    const hc1_mm_in *in;
+    const float *att;
+    uint64_t per;
+} wo_job;
+
+static void wo_part_task(void *arg, uint32_t i0, uint32_t i1, uint32_t ith)
+{
+    wo_job *j = arg;
+    (void)ith;
+    for (uint32_t i = i0; i < i1; i++) {
+        hc1_mm_in_fill(j->in, j->att, i * j->per, (i + 1) * j->per);
+    }
+}
+
+/* Whether every token of the batch has a context of its own. */
+static bool distinct_contexts(const hc1_row *rows, uint32_t T)
+{
+    for (uint32_t t = 1; t < T; t++) {
+        for (uint32_t u = 0; u < t; u++) {
+            if (rows[t].ctx == rows[u].ctx) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/*
+ * q, k and v, RoPE and the cache stores, attention, wo. A batch of
+ * decode steps (2 to HC1_MAX_COLS tokens, each of its own context) goes
+ * tensor-parallel where the heads divide into the pool's parts: thread
+ * i computes the q, k and v rows of its KV heads (hc1_matmul_parted),
+ * then, in the same loop as the attention (which already went by KV
+ * head), RoPE and the stores of those heads, and converts its heads'
+ * attention output into the wo matmul's input. The bits are the same
+ * either way.
+ */
+static hc1_status attention(hc1_engine *e, hc1_row *rows, uint32_t T,
+                            uint32_t l, tok_job *tj)
+{
+    const hc1_model_info *in = &e->m->info;
+    const hc1_layer *L = &e->m->layers[l];
+    hc1_scratch *s = &e->s;
+    uint32_t E = in->n_embd, hd = in->head_dim;
+    uint32_t Q = in->n_head * hd, KV = in->n_head_kv * hd;
+    hc1_mm qkv[3] = { { .w = &L->wq, .out = s->q },
+                      { .w = &L->wk, .out = s->k },
+                      { .w = &L->wv, .out = s->v } };
+    hc1_mm wo = { .w = &L->wo, .out = s->xb };
+    uint32_t parts = T > 1 && T <= HC1_MAX_COLS && distinct_contexts(rows, T)
+                     ? hc1_matmul_parts(e, qkv, 3) : 0;
+    hc1_status st;
+
+    /* parts of whole KV heads, their outputs whole blocks */
+    if (parts && (in->n_head_kv % parts || Q / parts % 256)) {
+        parts = 0;
+    }
+    st = parts ? hc1_matmul_parted(e, qkv, 3, s->xb, T)
+               : hc1_matmul(e, qkv, 3, s->xb, T);
+    if (st) {
+        return st;
+    }
+    hc1_lora_apply(rows, T, l, HC1_LORA_Q, s->xb, E, s->q, Q);
+    hc1_lora_apply(rows, T, l, HC1_LORA_K, s->xb, E, s->k, KV);
+    hc1_lora_apply(rows, T, l, HC1_LORA_V, s->xb, E, s->v, KV);
+    if (!parts) {
+        for_tokens(e, T, rope_kv_task, tj);
+    }
+    /* items by KV head: thread i's part is its heads */
+    att_job aj = { .e = e, .rows = rows, .T = T, .layer = l,
+                   .rope = parts != 0 };
+    hc1_pool_for(e->pool, T * in->n_head_kv, 1, att_task, &aj);
+    if (!parts) {
+        st = hc1_matmul(e, &wo, 1, s->att, T);
+    } else {
+        hc1_mm_in wi;
+        st = hc1_mm_in_prepare(e, wo.w, T, &wi);
+        if (!st) {
+            wo_job wj = { .in = &wi, .att = s->att, .per = Q / parts };
+            hc1_pool_for(e->pool, parts, 1, wo_part_task, &wj);
+            st = hc1_matmul_in(e, &wo, &wi);
+        }
+    }
+    if (st) {
+        return st;
+    }
+    hc1_lora_apply(rows, T, l, HC1_LORA_O, s->att, Q, s->xb, E);
+    return HC1_OK;
+}
+
 /*
  * gate and up, SwiGLU, down. A batch of decode steps (2 to
  * HC1_MAX_COLS tokens, one panel) goes tensor-parallel where the FFN
@@ -390,10 +501,15 @@ static hc1_status ffn(hc1_engine *e, hc1_row *rows, uint32_t T, uint32_t l,
 {
     hc1_scratch *s = &e->s;
     uint32_t E = e->m->info.n_embd, F = e->m->info.n_ff;
-    uint32_t parts = T > 1 && T <= HC1_MAX_COLS ? hc1_matmul_parts(e, F) : 0;
+    uint32_t parts = T > 1 && T <= HC1_MAX_COLS ? hc1_matmul_parts(e, gu, 2)
+                                                : 0;
     hc1_status st;
 
-    st = parts ? hc1_matmul_paired(e, gu, s->xb, T)
+    /* the SwiGLU's parts in whole blocks of every activation type */
+    if (parts && F / parts % 256) {
+        parts = 0;
+    }
+    st = parts ? hc1_matmul_parted(e, gu, 2, s->xb, T)
                : hc1_matmul(e, gu, 2, s->xb, T);
     if (st) {
         return st;
@@ -420,7 +536,6 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
     const hc1_model_info *in = &m->info;
     hc1_scratch *s = &e->s;
     uint32_t E = in->n_embd, F = in->n_ff, hd = in->head_dim;
-    uint32_t Q = in->n_head * hd, KV = in->n_head_kv * hd;
     hc1_status st;
 
     if (T == 0 || T > HC1_UBATCH) {
@@ -447,27 +562,11 @@ hc1_status hc1_forward(hc1_engine *e, hc1_row *rows, uint32_t T)
         const hc1_layer *L = &m->layers[l];
 
         /* s->xb: this layer's attention input, normalised */
-        hc1_mm qkv[3] = { { .w = &L->wq, .out = s->q },
-                          { .w = &L->wk, .out = s->k },
-                          { .w = &L->wv, .out = s->v } };
-        st = hc1_matmul(e, qkv, 3, s->xb, T);
-        if (st) {
-            return st;
-        }
-        hc1_lora_apply(rows, T, l, HC1_LORA_Q, s->xb, E, s->q, Q);
-        hc1_lora_apply(rows, T, l, HC1_LORA_K, s->xb, E, s->k, KV);
-        hc1_lora_apply(rows, T, l, HC1_LORA_V, s->xb, E, s->v, KV);
         tj.layer = l;
-        for_tokens(e, T, rope_kv_task, &tj);
-        att_job aj = { .e = e, .rows = rows, .T = T, .layer = l };
-        hc1_pool_for(e->pool, T * in->n_head_kv, 1, att_task, &aj);
-
-        hc1_mm wo = { .w = &L->wo, .out = s->xb };
-        st = hc1_matmul(e, &wo, 1, s->att, T);
+        st = attention(e, rows, T, l, &tj);
         if (st) {
             return st;
         }
-        hc1_lora_apply(rows, T, l, HC1_LORA_O, s->att, Q, s->xb, E);
         tj.add = true;
         tj.norm = L->ffn_norm.data;
         for_tokens(e, T, norm_task, &tj);

@@ -30,7 +30,7 @@
 #define SPAN_TILE_ROWS 32
 #define SPAN_ELEMS 512
 #define MAX_PARTS 8
-#define PART_ALIGN 256      /* parts of a paired matmul: whole Q8_K blocks */
+#define PART_ALIGN 256      /* a part of a parted matmul: whole 256s */
 #define MAX_SEGS (2 * MAX_PARTS)
 
 typedef struct mm_job {
@@ -48,8 +48,8 @@ typedef struct mm_job {
     size_t panel_stride[3];
     /*
      * The rows the pool hands out are segments of the matmuls' rows in
-     * turn: each matmul whole, or (hc1_matmul_paired) the two matmuls'
-     * parts interleaved, part i of both before part i + 1.
+     * turn: each matmul whole, or (hc1_matmul_parted) the matmuls'
+     * parts interleaved, part i of each before part i + 1.
      */
     int n_seg;
     int seg_k[MAX_SEGS];            /* the matmul of each segment */
@@ -532,21 +532,31 @@ hc1_status hc1_matmul(hc1_engine *e, const hc1_mm *mm, int n_mm,
     return st;
 }
 
-uint32_t hc1_matmul_parts(const hc1_engine *e, uint64_t rows)
+uint32_t hc1_matmul_parts(const hc1_engine *e, const hc1_mm *mm, int n_mm)
 {
     uint32_t p = hc1_pool_size(e->pool);
-    return p > 1 && p <= MAX_PARTS && rows % (PART_ALIGN * p) == 0 ? p : 0;
+    uint64_t per = 0;
+
+    if (p < 2 || p > MAX_PARTS || n_mm < 1 || n_mm * p > MAX_SEGS) {
+        return 0;
+    }
+    for (int k = 0; k < n_mm; k++) {
+        if (mm[k].w->ne1 % p) {
+            return 0;
+        }
+        per += mm[k].w->ne1 / p;
+    }
+    return per % PART_ALIGN ? 0 : p;
 }
 
-hc1_status hc1_matmul_paired(hc1_engine *e, const hc1_mm *mm,
+hc1_status hc1_matmul_parted(hc1_engine *e, const hc1_mm *mm, int n_mm,
                              const float *x, uint32_t T)
 {
-    mm_job j = { .mm = mm, .n_mm = 2, .T = T };
-    uint64_t rows = mm[0].w->ne1;
-    uint32_t parts = hc1_matmul_parts(e, rows);
+    mm_job j = { .mm = mm, .n_mm = n_mm, .T = T };
+    uint32_t parts = hc1_matmul_parts(e, mm, n_mm);
     hc1_status st;
 
-    if (!parts || mm[1].w->ne1 != rows) {
+    if (!parts) {
         return HC1_E_INVAL;
     }
     st = pick_kernels(&j);
@@ -557,19 +567,20 @@ hc1_status hc1_matmul_paired(hc1_engine *e, const hc1_mm *mm,
         return st;
     }
     /*
-     * part i of both matmuls, in turn: the pool's part for thread i is
-     * exactly segments 2i and 2i + 1 when a claim divides 2 rows / parts
-     * (PART_ALIGN does; ROW_CHUNK and HC1_TILE_ROWS divide it)
+     * part i of every matmul, in turn: the pool's part for thread i is
+     * exactly those segments when a claim divides their rows (PART_ALIGN
+     * does; ROW_CHUNK and HC1_TILE_ROWS divide it)
      */
-    uint64_t per = rows / parts;
-    j.n_seg = 2 * parts;
+    uint64_t first = 0;
+    j.n_seg = n_mm * (int)parts;
     for (uint32_t i = 0; i < parts; i++) {
-        for (int k = 0; k < 2; k++) {
-            int sg = 2 * i + k;
-            uint64_t first = (2 * i + k) * per;
+        for (int k = 0; k < n_mm; k++) {
+            int sg = (int)i * n_mm + k;
+            uint64_t per = mm[k].w->ne1 / parts;
             j.seg_k[sg] = k;
             j.seg_base[sg] = first - i * per;
-            j.seg_end[sg] = first + per;
+            first += per;
+            j.seg_end[sg] = first;
         }
     }
     run(e, &j, PART_ALIGN);

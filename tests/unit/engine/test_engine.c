@@ -623,7 +623,21 @@ static void run_batch(hc1_model *m, uint32_t threads, hc1_kv_type kv,
     hc1_engine_free(e);
 }
 
+static void test_invariance_shape(uint32_t wtype, uint32_t n_embd,
+                                  uint32_t n_head, uint32_t n_head_kv);
+
 static void test_invariance(uint32_t wtype)
+{
+    test_invariance_shape(wtype, 0, 0, 0);
+}
+
+/*
+ * With @n_embd (0: the default shape), @n_head and @n_head_kv set: 512,
+ * 8 and 4 split q, k and v into two parts of 256 rows of whole KV heads
+ * each, so the 2-thread batches take the tensor-parallel attention too.
+ */
+static void test_invariance_shape(uint32_t wtype, uint32_t n_embd,
+                                  uint32_t n_head, uint32_t n_head_kv)
 {
     tmodel_opts o;
     size_t len;
@@ -643,6 +657,11 @@ static void test_invariance(uint32_t wtype)
     if (wtype == GGML_Q4_K || wtype == GGML_Q6_K) {
         /* K-quant rows are whole super-blocks of 256 */
         o.n_embd = 256;
+    }
+    if (n_embd) {
+        o.n_embd = n_embd;
+        o.n_head = n_head;
+        o.n_head_kv = n_head_kv;
     }
     void *buf = tmodel_build(&o, &len, NULL);
     CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
@@ -1209,6 +1228,9 @@ int main(void)
     test_invariance(GGML_Q4_0);
     test_invariance(GGML_Q4_K);
     test_invariance(GGML_Q6_K);
+    test_invariance_shape(GGML_Q4_0, 512, 8, 4);
+    test_invariance_shape(GGML_Q6_K, 512, 8, 4);
+    test_invariance_shape(GGML_F16, 512, 8, 4);
     test_sampling();
     test_sample_batch();
     test_lora();
