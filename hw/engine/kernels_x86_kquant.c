@@ -629,8 +629,10 @@ KINL void dotp_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
                     sv[r][c] = _mm512_setzero_si512();
                     continue;
                 }
-                /* |lane| <= 16 * 63 * 128 + 32 * 16 * 128: times a
-                 * scale, and 16 lanes summed, far inside int32 */
+                /*
+                 * |lane| <= 16 * 63 * 128 + 32 * 16 * 128: times a
+                 * scale, and 16 lanes summed, far inside int32
+                 */
                 __m512i s = nbv;
                 for (int k = 0; k < 4; k++) {
                     s = _mm512_dpbusd_epi32(s, g[r][k], y4[k]);
