@@ -413,6 +413,28 @@ static void wo_part_task(void *arg, uint32_t i0, uint32_t i1, uint32_t ith)
     }
 }
 
+/*
+ * The pool's parts for a block of a batch of 2 to HC1_MAX_COLS tokens
+ * that opens with @mm (hc1_matmul_parts) and whose output, @elems per
+ * token, goes on in parts of whole 256s (whole blocks of every
+ * activation type); 0 for the block as a whole.
+ */
+static uint32_t batch_parts(const hc1_engine *e, uint32_t T,
+                            const hc1_mm *mm, int n_mm, uint32_t elems)
+{
+    uint32_t parts = T > 1 && T <= HC1_MAX_COLS
+                     ? hc1_matmul_parts(e, mm, n_mm) : 0;
+    return parts && elems % (256 * parts) == 0 ? parts : 0;
+}
+
+/* The matmuls that open a block on the normalised input, in parts or not. */
+static hc1_status open_block(hc1_engine *e, const hc1_mm *mm, int n_mm,
+                             uint32_t T, uint32_t parts)
+{
+    return parts ? hc1_matmul_parted(e, mm, n_mm, e->s.xb, T)
+                 : hc1_matmul(e, mm, n_mm, e->s.xb, T);
+}
+
 /* Whether every token of the batch has a context of its own. */
 static bool distinct_contexts(const hc1_row *rows, uint32_t T)
 {
@@ -448,16 +470,15 @@ static hc1_status attention(hc1_engine *e, hc1_row *rows, uint32_t T,
                       { .w = &L->wk, .out = s->k },
                       { .w = &L->wv, .out = s->v } };
     hc1_mm wo = { .w = &L->wo, .out = s->xb };
-    uint32_t parts = T > 1 && T <= HC1_MAX_COLS && distinct_contexts(rows, T)
-                     ? hc1_matmul_parts(e, qkv, 3) : 0;
+    /* parts of whole KV heads */
+    uint32_t parts = distinct_contexts(rows, T)
+                     ? batch_parts(e, T, qkv, 3, Q) : 0;
     hc1_status st;
 
-    /* parts of whole KV heads, their outputs whole blocks */
-    if (parts && (in->n_head_kv % parts || Q / parts % 256)) {
+    if (parts && in->n_head_kv % parts) {
         parts = 0;
     }
-    st = parts ? hc1_matmul_parted(e, qkv, 3, s->xb, T)
-               : hc1_matmul(e, qkv, 3, s->xb, T);
+    st = open_block(e, qkv, 3, T, parts);
     if (st) {
         return st;
     }
@@ -501,16 +522,10 @@ static hc1_status ffn(hc1_engine *e, hc1_row *rows, uint32_t T, uint32_t l,
 {
     hc1_scratch *s = &e->s;
     uint32_t E = e->m->info.n_embd, F = e->m->info.n_ff;
-    uint32_t parts = T > 1 && T <= HC1_MAX_COLS ? hc1_matmul_parts(e, gu, 2)
-                                                : 0;
+    uint32_t parts = batch_parts(e, T, gu, 2, F);
     hc1_status st;
 
-    /* the SwiGLU's parts in whole blocks of every activation type */
-    if (parts && F / parts % 256) {
-        parts = 0;
-    }
-    st = parts ? hc1_matmul_parted(e, gu, 2, s->xb, T)
-               : hc1_matmul(e, gu, 2, s->xb, T);
+    st = open_block(e, gu, 2, T, parts);
     if (st) {
         return st;
     }
