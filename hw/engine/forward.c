@@ -110,6 +110,28 @@ static inline size_t kv_head_off(const hc1_engine *e, const hc1_ctx *c,
            e->kv_head_bytes;
 }
 
+/*
+ * RoPE on the query heads of KV head @kvh's group and on its key, for
+ * token @t of row @r, then its key and value into the row's cache.
+ */
+static void rope_kv_head(hc1_engine *e, const hc1_row *r, uint32_t layer,
+                         uint32_t t, uint32_t kvh)
+{
+    const hc1_model_info *in = &e->m->info;
+    hc1_scratch *s = &e->s;
+    uint32_t hd = in->head_dim, group = in->n_head / in->n_head_kv;
+    size_t Q = (size_t)in->n_head * hd, KV = (size_t)in->n_head_kv * hd;
+    const float *cs = s->rope + (size_t)t * hd;
+    float *k = s->k + t * KV + (size_t)kvh * hd;
+    size_t off = kv_head_off(e, r->ctx, layer, kvh, r->pos);
+
+    rope_apply(s->q + t * Q + (size_t)kvh * group * hd, cs, hd, group);
+    rope_apply(k, cs, hd, 1);
+    kv_store(e->kv_type, r->ctx->k + off, k, hd);
+    kv_store(e->kv_type, r->ctx->v + off, s->v + t * KV + (size_t)kvh * hd,
+             hd);
+}
+
 typedef struct att_job {
     hc1_engine *e;
     hc1_row *rows;
@@ -225,16 +247,7 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
         uint32_t n = r->pos + 1;
 
         if (j->rope) {
-            const float *cs = e->s.rope + (size_t)t * hd;
-            uint32_t kvdim = in->n_head_kv * hd;
-            float *k = e->s.k + (size_t)t * kvdim + (size_t)kvh * hd;
-            size_t off = kv_head_off(e, c, j->layer, kvh, r->pos);
-            rope_apply(e->s.q + (size_t)t * qdim + (size_t)kvh * group * hd,
-                       cs, hd, group);
-            rope_apply(k, cs, hd, 1);
-            kv_store(e->kv_type, c->k + off, k, hd);
-            kv_store(e->kv_type, c->v + off,
-                     e->s.v + (size_t)t * kvdim + (size_t)kvh * hd, hd);
+            rope_kv_head(e, r, j->layer, t, kvh);
         }
 
         /* the group's query heads four at a time */
@@ -299,24 +312,11 @@ static void norm_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
 static void rope_kv_task(void *arg, uint32_t t0, uint32_t t1, uint32_t ith)
 {
     tok_job *j = arg;
-    hc1_engine *e = j->e;
-    hc1_scratch *s = &e->s;
-    const hc1_model_info *in = &e->m->info;
-    uint32_t hd = in->head_dim;
-    uint32_t Q = in->n_head * hd, KV = in->n_head_kv * hd;
     (void)ith;
 
     for (uint32_t t = t0; t < t1; t++) {
-        const float *cs = s->rope + (size_t)t * hd;
-        hc1_ctx *c = j->rows[t].ctx;
-        rope_apply(s->q + (size_t)t * Q, cs, hd, in->n_head);
-        rope_apply(s->k + (size_t)t * KV, cs, hd, in->n_head_kv);
-        for (uint32_t h = 0; h < in->n_head_kv; h++) {
-            size_t off = kv_head_off(e, c, j->layer, h, j->rows[t].pos);
-            kv_store(e->kv_type, c->k + off, s->k + (size_t)t * KV + h * hd,
-                     hd);
-            kv_store(e->kv_type, c->v + off, s->v + (size_t)t * KV + h * hd,
-                     hd);
+        for (uint32_t h = 0; h < j->e->m->info.n_head_kv; h++) {
+            rope_kv_head(j->e, &j->rows[t], j->layer, t, h);
         }
     }
 }
