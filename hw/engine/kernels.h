@@ -107,6 +107,8 @@ typedef void (*hc1_dot2_fn)(uint64_t n, const void *w, size_t row_bytes,
  * kernel. @pf as for the two-row kernels, for all @rows rows.
  */
 #define HC1_DOTK_STEP 16
+/* The span the matmul runs them over, in elements (matmul.c, mm_spans). */
+#define HC1_DOTK_SPAN 1024
 #define HC1_DOTK_ACC(r, c) (((r) * HC1_MAX_COLS + (c)) * HC1_DOTK_STEP)
 typedef void (*hc1_dotk_fn)(uint64_t n, uint64_t k0, uint64_t k1,
                             const void *w, size_t row_bytes, uint32_t rows,

@@ -28,7 +28,6 @@
 #define TILE_BYTES (128 * 1024)
 #define SPAN_TILE_BYTES (64 * 1024)
 #define SPAN_TILE_ROWS 32
-#define SPAN_ELEMS 512
 #define MAX_PARTS 8
 #define PART_ALIGN 256      /* a part of a parted matmul: whole 256s */
 #define MAX_SEGS (2 * MAX_PARTS)
@@ -108,13 +107,19 @@ static void panel_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
  * 5632) do not fit L1, and a row pair sweeping all of them misses L1 on
  * every activation load, which crowds out the weights' misses (F16
  * batched decode ran at half its kernel's speed). So a tile of rows
- * meets one span of SPAN_ELEMS elements of the columns (16 KiB) after
+ * meets one span of HC1_DOTK_SPAN elements of the columns (32 KiB) after
  * another, carrying the sums between spans, and the next tile is
  * prefetched meanwhile, each row's bytes as its twin in this tile is
  * worked on. Same bits as the two-row kernel: a span only cuts its
- * loop. (Batched F16 decode: 107 -> 117-124 tok/s. Spans of 1024
- * measured the same, 256 less; prefetching the next tile in the order
- * of its bytes the same.)
+ * loop. (Batched F16 decode: 107 -> 117-124 tok/s with spans of 512.)
+ *
+ * Each span costs a row pair about 70 cycles besides its steps (the
+ * sums out and back, the loop's entry and exit), a fifth of a span of
+ * 512 (F16 in L1, one thread: 100 GMAC/s at 512, 110-114 at 1024). With
+ * the weights in 2 MiB pages, spans of 1024 won: batched F16 decode
+ * 132-134 -> 138-142 tok/s, in both placements of the threads; 768 made
+ * 136-138, 2048 (no longer fitting L1) 84-86. Tiles of 32 or 128 KiB
+ * instead of 64 lost (117-120, 134-136).
  */
 static void mm_spans(const mm_job *j, int k, uint64_t base, uint64_t r,
                      uint64_t end, const void *const *xs)
@@ -142,7 +147,7 @@ static void mm_spans(const mm_job *j, int k, uint64_t base, uint64_t r,
                                              : HC1_MAX_COLS;
             uint64_t k0 = 0, k1;
             do {
-                k1 = n16 - k0 < SPAN_ELEMS ? n16 : k0 + SPAN_ELEMS;
+                k1 = n16 - k0 < HC1_DOTK_SPAN ? n16 : k0 + HC1_DOTK_SPAN;
                 fk(n, k0, k1, wr, w->row_bytes, rows, &xs[t], nc, acc, res,
                    t == 0 ? next : NULL);
                 k0 = k1;

@@ -220,8 +220,8 @@ int main(int argc, char **argv)
         }
         /*
          * the span kernel, as the matmul runs it for 2..8 columns
-         * (matmul.c, mm_spans): tiles of 64 KiB of rows, spans of 512
-         * elements, the next tile prefetched
+         * (matmul.c, mm_spans): tiles of 64 KiB of rows, spans of
+         * HC1_DOTK_SPAN elements, the next tile prefetched
          */
         hc1_dotk_fn fk = hc1_dotk_kernel(t);
         if (fk) {
@@ -240,8 +240,9 @@ int main(int argc, char **argv)
                 for (uint64_t r = 0; r + tile <= rows; r += tile) {
                     const uint8_t *pf = mib && r + 2 * tile <= rows ?
                                         w + (r + tile) * rb : NULL;
-                    for (uint64_t k0 = 0; k0 < n16; k0 += 512) {
-                        uint64_t k1 = n16 - k0 < 512 ? n16 : k0 + 512;
+                    for (uint64_t k0 = 0; k0 < n16; k0 += HC1_DOTK_SPAN) {
+                        uint64_t k1 = n16 - k0 < HC1_DOTK_SPAN
+                                      ? n16 : k0 + HC1_DOTK_SPAN;
                         fk(n, k0, k1, w + r * rb, rb, tile, xs, 8, acc, res,
                            pf);
                     }

@@ -624,20 +624,24 @@ static void run_batch(hc1_model *m, uint32_t threads, hc1_kv_type kv,
 }
 
 static void test_invariance_shape(uint32_t wtype, uint32_t n_embd,
-                                  uint32_t n_head, uint32_t n_head_kv);
+                                  uint32_t n_head, uint32_t n_head_kv,
+                                  uint32_t n_ff);
 
 static void test_invariance(uint32_t wtype)
 {
-    test_invariance_shape(wtype, 0, 0, 0);
+    test_invariance_shape(wtype, 0, 0, 0, 0);
 }
 
 /*
  * With @n_embd (0: the default shape), @n_head and @n_head_kv set: 512,
  * 8 and 4 split q, k and v into two parts of 256 rows of whole KV heads
  * each, so the 2-thread batches take the tensor-parallel attention too.
+ * @n_ff (0: 512) over the matmul's span (1024 elements) makes the float
+ * formats' down matmul carry its sums from span to span.
  */
 static void test_invariance_shape(uint32_t wtype, uint32_t n_embd,
-                                  uint32_t n_head, uint32_t n_head_kv)
+                                  uint32_t n_head, uint32_t n_head_kv,
+                                  uint32_t n_ff)
 {
     tmodel_opts o;
     size_t len;
@@ -653,7 +657,7 @@ static void test_invariance_shape(uint32_t wtype, uint32_t n_embd,
      * 2 threads take the tensor-parallel FFN (forward.c), 3 and 4
      * threads the other path
      */
-    o.n_ff = 512;
+    o.n_ff = n_ff ? n_ff : 512;
     if (wtype == GGML_Q4_K || wtype == GGML_Q6_K) {
         /* K-quant rows are whole super-blocks of 256 */
         o.n_embd = 256;
@@ -1228,9 +1232,9 @@ int main(void)
     test_invariance(GGML_Q4_0);
     test_invariance(GGML_Q4_K);
     test_invariance(GGML_Q6_K);
-    test_invariance_shape(GGML_Q4_0, 512, 8, 4);
-    test_invariance_shape(GGML_Q6_K, 512, 8, 4);
-    test_invariance_shape(GGML_F16, 512, 8, 4);
+    test_invariance_shape(GGML_Q4_0, 512, 8, 4, 0);
+    test_invariance_shape(GGML_Q6_K, 512, 8, 4, 0);
+    test_invariance_shape(GGML_F16, 512, 8, 4, 1536);
     test_sampling();
     test_sample_batch();
     test_lora();
