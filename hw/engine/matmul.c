@@ -56,49 +56,11 @@ typedef struct mm_job {
     uint64_t seg_end[MAX_SEGS];     /* the pool row after it */
 } mm_job;
 
-typedef struct conv_job {
-    const float *x;
-    uint64_t n;
-    uint32_t T;
-    uint32_t type;
-    uint8_t *dst;           /* conv_task: the converted columns */
-    const uint8_t *src;     /* panel_task: the same, read */
-    size_t stride;
-    uint8_t *panel;         /* panel_task: the panels */
-    size_t panel_stride;
-} conv_job;
-
 /* Where token @t's row of matmul @k's output starts. */
 static inline float *mm_out(const mm_job *j, int k, uint32_t t)
 {
     const hc1_mm *m = &j->mm[k];
     return m->cols ? m->cols[t] : m->out + (size_t)t * m->w->ne1;
-}
-
-static void conv_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
-{
-    conv_job *j = arg;
-    (void)ith;
-    for (uint32_t t = b; t < e; t++) {
-        hc1_act_convert(j->type, j->x + (size_t)t * j->n,
-                        j->dst + (size_t)t * j->stride, j->n);
-    }
-}
-
-static void panel_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
-{
-    conv_job *j = arg;
-    (void)ith;
-    for (uint32_t g = b; g < e; g++) {
-        const void *cols[HC1_MAX_COLS];
-        uint32_t t0 = g * HC1_MAX_COLS;
-        int nc = j->T - t0 < HC1_MAX_COLS ? (int)(j->T - t0) : HC1_MAX_COLS;
-        for (int c = 0; c < nc; c++) {
-            cols[c] = j->src + (size_t)(t0 + c) * j->stride;
-        }
-        hc1_panel_build(j->type, j->n, cols, nc,
-                        j->panel + (size_t)g * j->panel_stride);
-    }
 }
 
 /*
@@ -371,41 +333,101 @@ static uint8_t *panel_buffer(hc1_engine *e, uint32_t kind, uint64_t n,
     return s->panel[kind];
 }
 
-/* Converted copy of x in @type, in the scratch by type. */
-static const void *convert(hc1_engine *e, const float *x, uint64_t n,
-                           uint32_t T, uint32_t type, size_t *stride)
+/* Elements [@k0, @k1) of each of @T columns of @x, in @type. */
+static void convert_range(uint32_t type, const float *x, uint64_t n,
+                          uint32_t T, uint8_t *act, size_t stride,
+                          uint64_t k0, uint64_t k1)
 {
-    uint8_t *dst = act_buffer(e, n, T, type, stride);
-    if (!dst) {
-        return NULL;
+    for (uint32_t t = 0; t < T; t++) {
+        hc1_act_convert_range(type, x + (size_t)t * n, act + t * stride, n,
+                              k0, k1);
     }
-    conv_job cj = { .x = x, .n = n, .T = T, .type = type, .dst = dst,
-                    .stride = *stride };
-    hc1_pool_for(e->pool, T, 1, conv_task, &cj);
-    return dst;
+}
+
+/* Elements [@k0, @k1) of the panels of kind @kind of @T columns. */
+static void panel_range(uint32_t kind, uint64_t n, uint32_t T,
+                        const uint8_t *act, size_t stride, uint8_t *panel,
+                        size_t pstride, uint64_t k0, uint64_t k1)
+{
+    for (uint32_t t0 = 0; t0 < T; t0 += HC1_MAX_COLS) {
+        const void *cols[HC1_MAX_COLS];
+        int nc = T - t0 < HC1_MAX_COLS ? (int)(T - t0) : HC1_MAX_COLS;
+        for (int c = 0; c < nc; c++) {
+            cols[c] = act + (size_t)(t0 + c) * stride;
+        }
+        hc1_panel_build_range(kind, n, cols, nc,
+                              panel + (size_t)(t0 / HC1_MAX_COLS) * pstride,
+                              k0, k1);
+    }
 }
 
 /*
- * The column panels of kind @kind (kernels.h) of each group of
- * HC1_MAX_COLS tokens of the converted activations @act, @stride
- * apart, in the scratch by kind, @panel_stride apart.
+ * The inputs of a matmul job: x in each activation type its matmuls
+ * take, and the panels of each kind its panel kernels read.
  */
-static const uint8_t *build_panels(hc1_engine *e, uint32_t kind,
-                                   const void *act, size_t stride,
-                                   uint64_t n, uint32_t T,
-                                   size_t *panel_stride)
-{
-    uint32_t groups = (T + HC1_MAX_COLS - 1) / HC1_MAX_COLS;
-    uint8_t *panel = panel_buffer(e, kind, n, T, panel_stride);
+typedef struct in_job {
+    const float *x;
+    uint64_t n;
+    uint32_t T;
+    int n_types, n_kinds;
+    uint32_t type[3];
+    uint8_t *act[3];
+    size_t stride[3];
+    uint32_t kind[3];
+    int kind_src[3];        /* the type the panel is built from */
+    uint8_t *panel[3];
+    size_t pstride[3];
+} in_job;
 
-    if (!panel) {
-        return NULL;
+/* by token: token @t in each type */
+static void conv_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
+{
+    in_job *j = arg;
+    (void)ith;
+    for (int d = 0; d < j->n_types; d++) {
+        for (uint32_t t = b; t < e; t++) {
+            hc1_act_convert(j->type[d], j->x + (size_t)t * j->n,
+                            j->act[d] + t * j->stride[d], j->n);
+        }
     }
-    conv_job cj = { .n = n, .T = T, .type = kind, .src = act,
-                    .stride = stride, .panel = panel,
-                    .panel_stride = *panel_stride };
-    hc1_pool_for(e->pool, groups, 1, panel_task, &cj);
-    return panel;
+}
+
+/* by group of columns: the panels of group @g */
+static void panel_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
+{
+    in_job *j = arg;
+    (void)ith;
+    for (int p = 0; p < j->n_kinds; p++) {
+        int d = j->kind_src[p];
+        for (uint32_t g = b; g < e; g++) {
+            uint32_t t0 = g * HC1_MAX_COLS;
+            uint32_t nt = j->T - t0 < HC1_MAX_COLS ? j->T - t0
+                                                  : HC1_MAX_COLS;
+            panel_range(j->kind[p], j->n, nt,
+                        j->act[d] + t0 * j->stride[d], j->stride[d],
+                        j->panel[p] + g * j->pstride[p], 0, 0, j->n);
+        }
+    }
+}
+
+/* by element range: PART_ALIGN elements an item, every column */
+static void range_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
+{
+    in_job *j = arg;
+    uint64_t k0 = (uint64_t)b * PART_ALIGN;
+    uint64_t k1 = (uint64_t)e * PART_ALIGN;
+    (void)ith;
+
+    k1 = k1 < j->n ? k1 : j->n;
+    for (int d = 0; d < j->n_types; d++) {
+        convert_range(j->type[d], j->x, j->n, j->T, j->act[d], j->stride[d],
+                      k0, k1);
+    }
+    for (int p = 0; p < j->n_kinds; p++) {
+        int d = j->kind_src[p];
+        panel_range(j->kind[p], j->n, j->T, j->act[d], j->stride[d],
+                    j->panel[p], j->pstride[p], k0, k1);
+    }
 }
 
 /* The kernels of each matmul for j->T columns. */
@@ -429,59 +451,67 @@ static hc1_status pick_kernels(mm_job *j)
     return HC1_OK;
 }
 
-/* x converted once per activation type, and the panels once per kind */
+/*
+ * x converted once per activation type, and the panels built once per
+ * kind. One group of columns (batched decode) goes by element ranges:
+ * each thread converts its range of every column and builds that range
+ * of the panels, in one pass. By token, each thread converted its
+ * tokens and then one thread built the whole panel from all of them
+ * while the others waited (batched decode of medium Q4_0, alternating
+ * runs: 355-371 -> 374-375 tok/s; Q4_K_M, Q8_0 and F16 the same).
+ * Prefill goes by token and by group.
+ */
 static hc1_status inputs(hc1_engine *e, mm_job *j, const float *x)
 {
-    uint32_t done_types[3];
-    const void *done_act[3];
-    size_t done_stride[3];
-    uint32_t panel_kinds[3];
-    const uint8_t *done_panel[3];
-    size_t done_pstride[3];
-    int n_done = 0, n_panels = 0;
+    in_job in = { .x = x, .n = j->mm[0].w->ne0, .T = j->T };
 
     for (int k = 0; k < j->n_mm; k++) {
-        const hc1_tensor *w = j->mm[k].w;
-        uint32_t at = hc1_vec_dot_type(w->type);
+        uint32_t at = hc1_vec_dot_type(j->mm[k].w->type);
         int d = 0;
-        /* distinct types get distinct buffers: convert() keeps them by type */
-        while (d < n_done && done_types[d] != at) {
+        /* distinct types get distinct buffers: the scratch is by type */
+        while (d < in.n_types && in.type[d] != at) {
             d++;
         }
-        if (d == n_done) {
-            done_types[d] = at;
-            done_act[d] = convert(e, x, w->ne0, j->T, at, &done_stride[d]);
-            if (!done_act[d]) {
+        if (d == in.n_types) {
+            in.type[d] = at;
+            in.act[d] = act_buffer(e, in.n, j->T, at, &in.stride[d]);
+            if (!in.act[d]) {
                 return HC1_E_NOMEM;
             }
-            n_done++;
+            in.n_types++;
         }
-        j->act[k] = done_act[d];
-        j->act_stride[k] = done_stride[d];
-    }
-    /* the panels of each kind that a panel kernel here reads */
-    for (int k = 0; k < j->n_mm; k++) {
+        j->act[k] = in.act[d];
+        j->act_stride[k] = in.stride[d];
         if (!j->fnp[k]) {
             continue;
         }
+        /* the panels of each kind that a panel kernel here reads */
         uint32_t kind = hc1_panel_kind(j->mm[k].w->type);
-        int d = 0;
-        while (d < n_panels && panel_kinds[d] != kind) {
-            d++;
+        int p = 0;
+        while (p < in.n_kinds && in.kind[p] != kind) {
+            p++;
         }
-        if (d == n_panels) {
-            panel_kinds[d] = kind;
-            done_panel[d] = build_panels(e, kind, j->act[k],
-                                         j->act_stride[k],
-                                         j->mm[k].w->ne0, j->T,
-                                         &done_pstride[d]);
-            if (!done_panel[d]) {
+        if (p == in.n_kinds) {
+            in.kind[p] = kind;
+            in.kind_src[p] = d;
+            in.panel[p] = panel_buffer(e, kind, in.n, j->T, &in.pstride[p]);
+            if (!in.panel[p]) {
                 return HC1_E_NOMEM;
             }
-            n_panels++;
+            in.n_kinds++;
         }
-        j->panel[k] = done_panel[d];
-        j->panel_stride[k] = done_pstride[d];
+        j->panel[k] = in.panel[p];
+        j->panel_stride[k] = in.pstride[p];
+    }
+    if (j->T > 1 && j->T <= HC1_MAX_COLS) {
+        hc1_pool_for(e->pool, (uint32_t)((in.n + PART_ALIGN - 1) /
+                                         PART_ALIGN), 1, range_task, &in);
+        return HC1_OK;
+    }
+    hc1_pool_for(e->pool, j->T, 1, conv_task, &in);
+    if (in.n_kinds) {
+        hc1_pool_for(e->pool, (j->T + HC1_MAX_COLS - 1) / HC1_MAX_COLS, 1,
+                     panel_task, &in);
     }
     return HC1_OK;
 }
@@ -616,25 +646,11 @@ hc1_status hc1_mm_in_prepare(hc1_engine *e, const hc1_tensor *w, uint32_t T,
 void hc1_mm_in_fill(const hc1_mm_in *in, const float *x, uint64_t k0,
                     uint64_t k1)
 {
-    uint64_t n = in->w->ne0;
-
-    for (uint32_t t = 0; t < in->T; t++) {
-        hc1_act_convert_range(in->act_type, x + (size_t)t * n,
-                              in->act + (size_t)t * in->stride, n, k0, k1);
-    }
-    if (!in->panel) {
-        return;
-    }
-    for (uint32_t t0 = 0; t0 < in->T; t0 += HC1_MAX_COLS) {
-        const void *cols[HC1_MAX_COLS];
-        int nc = in->T - t0 < HC1_MAX_COLS ? (int)(in->T - t0)
-                                           : HC1_MAX_COLS;
-        for (int c = 0; c < nc; c++) {
-            cols[c] = in->act + (size_t)(t0 + c) * in->stride;
-        }
-        hc1_panel_build_range(in->kind, n, cols, nc,
-                              in->panel + (size_t)(t0 / HC1_MAX_COLS) *
-                                          in->pstride, k0, k1);
+    convert_range(in->act_type, x, in->w->ne0, in->T, in->act, in->stride,
+                  k0, k1);
+    if (in->panel) {
+        panel_range(in->kind, in->w->ne0, in->T, in->act, in->stride,
+                    in->panel, in->pstride, k0, k1);
     }
 }
 
