@@ -148,25 +148,24 @@ ZFLOAT_KERNEL(dot_bf16_z, ZLD_BF16, ZLD_F32, ZT_BF16, ZT_F32)
  * reductions take about 130. Float addition commutes bit for bit, so
  * only the pairing matters.
  */
+/* one level of zsum16: the 128-bit lanes @hi of (a, b) plus lanes @lo */
+#define ZSUM_LEVEL(a, b, hi, lo)                                            \
+    _mm512_add_ps(_mm512_shuffle_f32x4(a, b, hi),                           \
+                  _mm512_shuffle_f32x4(a, b, lo))
+
 KINL void zsum16(const __m512 *v, float *out)
 {
     __m512 x[8], y[4], r[4];
 
     /* x[i]: the 8-lane halves' sums of v[2i] (lanes 0-7) and v[2i + 1] */
     for (int i = 0; i < 8; i++) {
-        x[i] = _mm512_add_ps(
-            _mm512_shuffle_f32x4(v[2 * i], v[2 * i + 1],
-                                 _MM_SHUFFLE(3, 2, 3, 2)),
-            _mm512_shuffle_f32x4(v[2 * i], v[2 * i + 1],
-                                 _MM_SHUFFLE(1, 0, 1, 0)));
+        x[i] = ZSUM_LEVEL(v[2 * i], v[2 * i + 1], _MM_SHUFFLE(3, 2, 3, 2),
+                          _MM_SHUFFLE(1, 0, 1, 0));
     }
     /* y[i], 128-bit lane j: the 4-lane halves' sums of v[4i + j] */
     for (int i = 0; i < 4; i++) {
-        y[i] = _mm512_add_ps(
-            _mm512_shuffle_f32x4(x[2 * i], x[2 * i + 1],
-                                 _MM_SHUFFLE(3, 1, 3, 1)),
-            _mm512_shuffle_f32x4(x[2 * i], x[2 * i + 1],
-                                 _MM_SHUFFLE(2, 0, 2, 0)));
+        y[i] = ZSUM_LEVEL(x[2 * i], x[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1),
+                          _MM_SHUFFLE(2, 0, 2, 0));
     }
     /* lane 4j of r[i]: (y0 + y2) + (y1 + y3) of v[4i + j] */
     for (int i = 0; i < 4; i++) {
