@@ -361,6 +361,16 @@ static void panel_range(uint32_t kind, uint64_t n, uint32_t T,
     }
 }
 
+/* Where @v is among the @n of @a, or @n. */
+static int slot_of(const uint32_t *a, int n, uint32_t v)
+{
+    int i = 0;
+    while (i < n && a[i] != v) {
+        i++;
+    }
+    return i;
+}
+
 /*
  * The inputs of a matmul job: x in each activation type its matmuls
  * take, and the panels of each kind its panel kernels read.
@@ -392,21 +402,20 @@ static void conv_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
     }
 }
 
-/* by group of columns: the panels of group @g */
+/* by group of columns: the panels of groups [b, e) */
 static void panel_task(void *arg, uint32_t b, uint32_t e, uint32_t ith)
 {
     in_job *j = arg;
     (void)ith;
+    uint32_t t0 = b * HC1_MAX_COLS;
+    uint32_t t1 = e * HC1_MAX_COLS < j->T ? e * HC1_MAX_COLS : j->T;
+
     for (int p = 0; p < j->n_kinds; p++) {
         int d = j->kind_src[p];
-        for (uint32_t g = b; g < e; g++) {
-            uint32_t t0 = g * HC1_MAX_COLS;
-            uint32_t nt = j->T - t0 < HC1_MAX_COLS ? j->T - t0
-                                                  : HC1_MAX_COLS;
-            panel_range(j->kind[p], j->n, nt,
-                        j->act[d] + t0 * j->stride[d], j->stride[d],
-                        j->panel[p] + g * j->pstride[p], 0, 0, j->n);
-        }
+        panel_range(j->kind[p], j->n, t1 - t0,
+                    j->act[d] + t0 * j->stride[d], j->stride[d],
+                    j->panel[p] + b * j->pstride[p], j->pstride[p], 0,
+                    j->n);
     }
 }
 
@@ -467,11 +476,8 @@ static hc1_status inputs(hc1_engine *e, mm_job *j, const float *x)
 
     for (int k = 0; k < j->n_mm; k++) {
         uint32_t at = hc1_vec_dot_type(j->mm[k].w->type);
-        int d = 0;
         /* distinct types get distinct buffers: the scratch is by type */
-        while (d < in.n_types && in.type[d] != at) {
-            d++;
-        }
+        int d = slot_of(in.type, in.n_types, at);
         if (d == in.n_types) {
             in.type[d] = at;
             in.act[d] = act_buffer(e, in.n, j->T, at, &in.stride[d]);
@@ -487,10 +493,7 @@ static hc1_status inputs(hc1_engine *e, mm_job *j, const float *x)
         }
         /* the panels of each kind that a panel kernel here reads */
         uint32_t kind = hc1_panel_kind(j->mm[k].w->type);
-        int p = 0;
-        while (p < in.n_kinds && in.kind[p] != kind) {
-            p++;
-        }
+        int p = slot_of(in.kind, in.n_kinds, kind);
         if (p == in.n_kinds) {
             in.kind[p] = kind;
             in.kind_src[p] = d;
