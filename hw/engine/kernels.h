@@ -225,7 +225,7 @@ typedef void (*hc1_dotp_fn)(uint64_t n, const void *w, size_t row_bytes,
                             const void *pf);
 
 /*
- * Tile kernels (Q4_0): HC1_TILE_ROWS rows from @w (@row_bytes apart)
+ * Tile kernels (Q4_0, Q4_K): HC1_TILE_ROWS rows from @w (@row_bytes apart)
  * against the first @nc columns of a panel in one pass, row r's result
  * for column c to cols[c][r]: each column's results are one run, so
  * they go out as whole vectors. Each (row, column) gets the bits of

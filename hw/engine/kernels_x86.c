@@ -519,7 +519,14 @@ hc1_dott_fn hc1_dott_kernel_x86(uint32_t wtype, hc1_isa isa)
     if (isa < HC1_ISA_AVX512) {
         return NULL;
     }
-    return wtype == GGML_Q4_0 ? hc1_dott_q4_0_z : NULL;
+    switch (wtype) {
+    case GGML_Q4_0:
+        return hc1_dott_q4_0_z;
+    case GGML_Q4_K:
+        return hc1_dott_q4_K_z;
+    default:
+        return NULL;
+    }
 }
 
 hc1_dot_fn hc1_dot_kernel_x86(uint32_t wtype, hc1_isa isa)

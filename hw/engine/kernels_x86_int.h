@@ -105,8 +105,11 @@ void hc1_dot2_q8_0_z(uint64_t n, const void *w, size_t rb, int nr,
 void hc1_dotp_q8_0_z(uint64_t n, const void *w, size_t rb, int nr,
                      const void *panel, float *out, const void *pf);
 
-/* kernels_x86_tile.c: Q4_0 weights, 32 rows against a panel */
+/* kernels_x86_tile.c: Q4_0 and Q4_K weights, 32 rows against a panel */
 void hc1_dott_q4_0_z(uint64_t n, const void *w, size_t rb,
+                     const void *panel, float *const *cols, int nc,
+                     const void *pf);
+void hc1_dott_q4_K_z(uint64_t n, const void *w, size_t rb,
                      const void *panel, float *const *cols, int nc,
                      const void *pf);
 

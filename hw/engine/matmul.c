@@ -41,7 +41,7 @@ typedef struct mm_job {
     hc1_dot_fn fn[3];
     hc1_dot2_fn fn2[3];     /* two-row kernels where there are */
     hc1_dotp_fn fnp[3];     /* panel kernels, where there are panels */
-    hc1_dott_fn fnt[3];     /* tile kernels, where there are (Q4_0) */
+    hc1_dott_fn fnt[3];     /* tile kernels, where there are (Q4_0, Q4_K) */
     hc1_dotk_fn fnk[3];     /* span kernels, where there are (floats) */
     const uint8_t *panel[3];    /* the panel of each group of columns */
     size_t panel_stride[3];
