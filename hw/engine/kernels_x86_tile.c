@@ -155,6 +155,28 @@ KINL __m512 tile_sum_classes(const __m512 *a)
 }
 
 /*
+ * 32 weights of both halves (q[h][k], as tile_weights gives them)
+ * against 4 columns from @c0, added into v[h][c]: @a is the panel's
+ * quants of the same 32 elements (4 chunks of 8 bytes of each column),
+ * and each activation word is broadcast once for both halves.
+ */
+KINL void tile_dot32x4(const int8_t *a, int c0, const __m512i (*q)[8],
+                       __m512i (*v)[4])
+{
+#pragma GCC unroll 8
+    for (int k = 0; k < 8; k++) {
+#pragma GCC unroll 4
+        for (int c = 0; c < 4; c++) {
+            int32_t y;
+            memcpy(&y, a + 64 * (k / 2) + 8 * (c0 + c) + 4 * (k & 1), 4);
+            __m512i yb = _mm512_set1_epi32(y);
+            v[0][c] = _mm512_dpbusd_epi32(v[0][c], q[0][k], yb);
+            v[1][c] = _mm512_dpbusd_epi32(v[1][c], q[1][k], yb);
+        }
+    }
+}
+
+/*
  * Block i of both halves of the tile against 4 columns from @c0: the
  * exact integer sums, then the float steps into the class accumulators
  * acc[h][c][i % 8] with the weight scales dw[h] (16 rows each).
@@ -178,17 +200,7 @@ KINL void tile_block4(const hc1_panel_view *p, uint64_t i,
         int32_t o = p->no8[hc1_panel_bi(GGML_Q8_0, i, c0 + c)];
         v[0][c] = v[1][c] = _mm512_set1_epi32(o);
     }
-#pragma GCC unroll 8
-    for (int k = 0; k < 8; k++) {
-#pragma GCC unroll 4
-        for (int c = 0; c < 4; c++) {
-            int32_t y;
-            memcpy(&y, a + 64 * (k / 2) + 8 * (c0 + c) + 4 * (k & 1), 4);
-            __m512i yb = _mm512_set1_epi32(y);
-            v[0][c] = _mm512_dpbusd_epi32(v[0][c], q[0][k], yb);
-            v[1][c] = _mm512_dpbusd_epi32(v[1][c], q[1][k], yb);
-        }
-    }
+    tile_dot32x4(a, c0, q, v);
     for (int c = 0; c < 4; c++) {
         __m512 d = _mm512_set1_ps(p->d[hc1_panel_bi(GGML_Q8_0, i, c0 + c)]);
         for (int h = 0; h < 2; h++) {
@@ -321,20 +333,10 @@ KINL void tq4k_sub4(const int8_t *a, int c0, const __m512i (*q)[8],
 {
     __m512i v[2][4];
 
-#pragma GCC unroll 8
-    for (int k = 0; k < 8; k++) {
-#pragma GCC unroll 4
-        for (int c = 0; c < 4; c++) {
-            int32_t y;
-            memcpy(&y, a + 64 * (k / 2) + 8 * (c0 + c) + 4 * (k & 1), 4);
-            __m512i yb = _mm512_set1_epi32(y);
-            for (int h = 0; h < 2; h++) {
-                v[h][c] = _mm512_dpbusd_epi32(k ? v[h][c]
-                                                : _mm512_setzero_si512(),
-                                              q[h][k], yb);
-            }
-        }
+    for (int c = 0; c < 4; c++) {
+        v[0][c] = v[1][c] = _mm512_setzero_si512();
     }
+    tile_dot32x4(a, c0, q, v);
     for (int c = 0; c < 4; c++) {
         for (int h = 0; h < 2; h++) {
             s[h][c0 + c] = _mm512_add_epi32(
