@@ -47,6 +47,7 @@
 #endif
 
 #include <immintrin.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "kernels_x86_b32.h"
@@ -387,7 +388,8 @@ KINL void dott_q4_K_body(uint64_t n, const void *wv, size_t rb,
             /* raw[h][k] lane r: quant bytes 32j + 4k.. of row 16h + r */
             __m512i raw[2][8];
             for (int h = 0; h < 2; h++) {
-                const uint8_t *qs = wi + 16 * h * rb + 16 + 32 * j;
+                const uint8_t *qs = wi + 16 * h * rb +
+                                    offsetof(blk_q4_K, qs) + 32 * j;
                 tile_words16(qs, rb, raw[h]);
                 tile_words16(qs + 16, rb, raw[h] + 4);
             }
@@ -404,7 +406,8 @@ KINL void dott_q4_K_body(uint64_t n, const void *wv, size_t rb,
                         _mm512_srli_epi32(hd[h].sc[sb / 4], 8 * (sb % 4)),
                         _mm512_set1_epi32(0xff));
                 }
-                const int8_t *a = p.qs + 2048 * i + 256 * sb;
+                /* the sub-block's 32 elements of every column */
+                const int8_t *a = p.qs + (QK_K * i + 32 * sb) * HC1_MAX_COLS;
                 tq4k_sub4(a, 0, (const __m512i (*)[8])q, scv, s);
                 tq4k_sub4(a, 4, (const __m512i (*)[8])q, scv, s);
             }
