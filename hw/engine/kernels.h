@@ -229,8 +229,9 @@ typedef void (*hc1_dotp_fn)(uint64_t n, const void *w, size_t row_bytes,
  * against the first @nc columns of a panel in one pass, row r's result
  * for column c to cols[c][r]: each column's results are one run, so
  * they go out as whole vectors. Each (row, column) gets the bits of
- * the panel kernel (kernels_x86_tile.c). @pf: the same bytes of
- * HC1_TILE_ROWS rows to prefetch, or NULL.
+ * the panel kernel (kernels_x86_tile.c). @pf: the next HC1_TILE_ROWS
+ * rows, laid out as @w's (one run of HC1_TILE_ROWS * @row_bytes bytes),
+ * prefetched in address order over the pass; or NULL.
  */
 #define HC1_TILE_ROWS 32
 typedef void (*hc1_dott_fn)(uint64_t n, const void *w, size_t row_bytes,
