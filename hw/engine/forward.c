@@ -132,6 +132,15 @@ static void rope_kv_head(hc1_engine *e, const hc1_row *r, uint32_t layer,
              hd);
 }
 
+/* The first 16 of @n positions (@rb bytes each) from @p towards L1. */
+static void att_prefetch_start(const uint8_t *p, uint32_t n, size_t rb)
+{
+    size_t len = (n < 16 ? n : 16) * rb;
+    for (size_t o = 0; o < len; o += 64) {
+        __builtin_prefetch(p + o, 0, 3);
+    }
+}
+
 typedef struct att_job {
     hc1_engine *e;
     hc1_row *rows;
@@ -159,28 +168,27 @@ static float q8_dot(const float *q, const blk_q8_0 *k, uint32_t n)
 }
 
 /*
- * One query head's weights over the @n positions of its KV head's keys
- * (@k, @rb bytes apart) into @w: scores, softmax, and with an f16 cache
- * rounded to f16, as ggml multiplies by an f16 matrix.
+ * A query head as the scores kernels take it: with an f16 cache rounded
+ * to f16 (into @buf), as ggml multiplies by an f16 matrix.
  */
-static void att_weights(hc1_engine *e, const hc1_att_kernels *ak,
-                        const hc1_exp_kernels *ek, const float *q,
-                        const uint8_t *k, uint32_t n, float *w)
+static const float *att_query(const hc1_engine *e, const float *q, float *buf)
+{
+    if (e->kv_type != HC1_KV_F16) {
+        return q;
+    }
+    hc1_act_convert(GGML_F16, q, buf, e->m->info.head_dim);
+    return buf;
+}
+
+/*
+ * The weights from one query head's @n scores in @w: the softmax, and
+ * with an f16 or f32 cache the weights step of the kernels.
+ */
+static void att_softmax(const hc1_engine *e, const hc1_att_kernels *ak,
+                        const hc1_exp_kernels *ek, uint32_t n, float *w)
 {
     uint32_t hd = e->m->info.head_dim;
-    size_t rb = e->kv_head_bytes;
-    float qh[1024];
 
-    if (e->kv_type == HC1_KV_F16) {
-        hc1_act_convert(GGML_F16, q, qh, hd);   /* q rounded to f16 */
-        ak->scores(qh, k, rb, n, hd, w);
-    } else if (e->kv_type == HC1_KV_F32) {
-        ak->scores(q, k, rb, n, hd, w);
-    } else {
-        for (uint32_t p = 0; p < n; p++) {
-            w[p] = q8_dot(q, (const blk_q8_0 *)(k + p * rb), hd);
-        }
-    }
     /*
      * softmax of scale * scores, summed in double (the kernel's eight
      * partial sums in a fixed order, at every ISA level)
@@ -194,6 +202,28 @@ static void att_weights(hc1_engine *e, const hc1_att_kernels *ak,
     } else {
         ak->weights(w, n, inv);
     }
+}
+
+/*
+ * One query head's weights over the @n positions of its KV head's keys
+ * (@k, @rb bytes apart) into @w: scores, then softmax.
+ */
+static void att_weights(hc1_engine *e, const hc1_att_kernels *ak,
+                        const hc1_exp_kernels *ek, const float *q,
+                        const uint8_t *k, uint32_t n, float *w)
+{
+    uint32_t hd = e->m->info.head_dim;
+    size_t rb = e->kv_head_bytes;
+    float qh[1024];
+
+    if (e->kv_type == HC1_KV_Q8) {
+        for (uint32_t p = 0; p < n; p++) {
+            w[p] = q8_dot(q, (const blk_q8_0 *)(k + p * rb), hd);
+        }
+    } else {
+        ak->scores(att_query(e, q, qh), k, rb, n, hd, w);
+    }
+    att_softmax(e, ak, ek, n, w);
 }
 
 /* out = sum_p w[p] v_p over a Q8_0 cache, position by position */
@@ -236,6 +266,7 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
     size_t sc_head = (e->s.scores_cap - 16) / 4 & ~(size_t)15;
     hc1_att_kernels ak = hc1_att_kernel(e->kv_type == HC1_KV_F16, hd);
     hc1_exp_kernels ek = hc1_exp_kernel();
+    float qh[4][1024];
 
     for (uint32_t item = item0; item < item1; item++) {
         uint32_t kvh = item / j->T;
@@ -249,19 +280,48 @@ static void att_task(void *arg, uint32_t item0, uint32_t item1,
         if (j->rope) {
             rope_kv_head(e, r, j->layer, t, kvh);
         }
+        /*
+         * The kernels prefetch 16 positions ahead of what they load, so
+         * the first 16 come from here: this item's values (read after
+         * the scores) and the next item's keys.
+         */
+        att_prefetch_start(vbase, n, rb);
+        if (item + 1 < item1) {
+            const hc1_row *r2 = &j->rows[(item + 1) % j->T];
+            att_prefetch_start(r2->ctx->k +
+                               kv_head_off(e, r2->ctx, j->layer,
+                                           (item + 1) / j->T, 0),
+                               r2->pos + 1, rb);
+        }
 
         /* the group's query heads four at a time */
         for (uint32_t g0 = 0; g0 < group; g0 += 4) {
             uint32_t hn = group - g0 < 4 ? group - g0 : 4;
             const float *w[4];
             float *out[4];
+            const float *q = e->s.q + (size_t)t * qdim +
+                             (size_t)(kvh * group + g0) * hd;
             for (uint32_t i = 0; i < hn; i++) {
-                uint32_t h = kvh * group + g0 + i;
-                float *wi = sc + i * sc_head;
-                att_weights(e, &ak, &ek, e->s.q + (size_t)t * qdim + h * hd,
-                            kbase, n, wi);
-                w[i] = wi;
-                out[i] = e->s.att + (size_t)t * qdim + (size_t)h * hd;
+                w[i] = out[i] = sc + i * sc_head;
+            }
+            if (hn == 4 && e->kv_type != HC1_KV_Q8 && ak.scores4) {
+                /* the four heads' scores in one pass over the keys */
+                const float *qs[4];
+                for (uint32_t i = 0; i < 4; i++) {
+                    qs[i] = att_query(e, q + i * hd, qh[i]);
+                }
+                ak.scores4(qs, kbase, rb, n, hd, out);
+                for (uint32_t i = 0; i < 4; i++) {
+                    att_softmax(e, &ak, &ek, n, out[i]);
+                }
+            } else {
+                for (uint32_t i = 0; i < hn; i++) {
+                    att_weights(e, &ak, &ek, q + i * hd, kbase, n, out[i]);
+                }
+            }
+            for (uint32_t i = 0; i < hn; i++) {
+                out[i] = e->s.att + (size_t)t * qdim +
+                         (size_t)(kvh * group + g0 + i) * hd;
             }
             if (hn == 4 && e->kv_type != HC1_KV_Q8 && ak.values4) {
                 ak.values4(w, vbase, rb, n, hd, out);

@@ -400,6 +400,7 @@ hc1_att_kernels hc1_att_kernel(bool kv16, uint32_t hd)
     k.weights = kv16 ? att_weights_ref16 : att_weights_ref32;
     k.values = kv16 ? att_values_ref16 : att_values_ref32;
     k.values4 = NULL;
+    k.scores4 = NULL;
     return k;
 }
 

@@ -316,6 +316,8 @@ float hc1_vec_dot_f32(const float *a, const float *b, uint64_t n);
  *   values4: values for 4 query heads that share the values, w[h] and
  *            out[h] for h < 4, each with values' bits; NULL where the
  *            level has none (the caller runs values per head)
+ *   scores4: scores for 4 query heads that share the keys, q[h] and
+ *            out[h], each with scores' bits; NULL as values4
  */
 typedef struct hc1_att_kernels {
     void (*scores)(const float *q, const uint8_t *k, size_t stride,
@@ -324,6 +326,8 @@ typedef struct hc1_att_kernels {
     void (*values)(const float *w, const uint8_t *v, size_t stride,
                    uint32_t n, uint32_t hd, float *out);
     void (*values4)(const float *const *w, const uint8_t *v, size_t stride,
+                    uint32_t n, uint32_t hd, float *const *out);
+    void (*scores4)(const float *const *q, const uint8_t *k, size_t stride,
                     uint32_t n, uint32_t hd, float *const *out);
 } hc1_att_kernels;
 

@@ -697,11 +697,51 @@ static void check_values4(const uint8_t *v, size_t stride, uint32_t n,
 }
 
 /*
+ * scores4 (the four heads of a KV head in one pass) gives each head the
+ * bits of the level's scores kernel run for that head alone.
+ */
+static void check_scores4(const uint8_t *k, size_t stride, uint32_t n,
+                          uint32_t hd, bool kv16, uint64_t *rs)
+{
+    float *q[4], *a[4], *b[4];
+    for (int h = 0; h < 4; h++) {
+        q[h] = malloc(hd * 4);
+        a[h] = malloc(n * 4);
+        b[h] = malloc(n * 4);
+        for (uint32_t d = 0; d < hd; d++) {
+            q[h][d] = hc1_f16_to_f32_slow(hc1_f32_to_f16(trng_normal(rs)));
+        }
+    }
+    for (int isa = HC1_ISA_AVX2; isa <= (int)hc1_isa_best(); isa++) {
+        hc1_att_kernels ak = hc1_att_kernel_x86(kv16, (hc1_isa)isa);
+        if (!ak.scores4) {
+            continue;
+        }
+        ak.scores4((const float *const *)q, k, stride, n, hd, a);
+        for (int h = 0; h < 4; h++) {
+            ak.scores(q[h], k, stride, n, hd, b[h]);
+            if (memcmp(a[h], b[h], n * 4)) {
+                fprintf(stderr, "att scores4 isa=%s hd=%u n=%u kv16=%d: "
+                        "head %d differs from scores\n",
+                        hc1_isa_name((hc1_isa)isa), hd, n, kv16, h);
+                fails++;
+            }
+        }
+    }
+    for (int h = 0; h < 4; h++) {
+        free(q[h]);
+        free(a[h]);
+        free(b[h]);
+    }
+}
+
+/*
  * Attention scores: every SIMD level gives the same bits (the sixteen
  * lanes and the fixed tree of kernels_x86_att.c), and the portable
  * kernel's sums within rounding, for head sizes 8 to 256, every count
  * of positions up to 40 (each tail of the blocks of eight) and 1000, f16
- * and f32 caches, rows 3 heads apart; and values4 as values.
+ * and f32 caches, rows 3 heads apart; and scores4 as scores, values4 as
+ * values.
  */
 static void test_att_scores(void)
 {
@@ -760,6 +800,9 @@ static void test_att_scores(void)
                         memcpy(first, got, n * 4);
                     }
                 }
+                check_scores4(kv16 ? (const uint8_t *)kh
+                                   : (const uint8_t *)kf,
+                              stride, (uint32_t)n, hd, (bool)kv16, &rs);
                 check_values4(kv16 ? (const uint8_t *)kh
                                    : (const uint8_t *)kf,
                               stride, (uint32_t)n, hd, (bool)kv16, &rs);
