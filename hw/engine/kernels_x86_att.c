@@ -1,7 +1,8 @@
 /*
- * x86 attention kernels (hc1_att_kernels): AVX2/FMA/F16C, and AVX-512
- * scores and values of four heads. Head sizes that are multiples of 8;
- * the caller falls back to the portable kernels otherwise.
+ * x86 attention kernels (hc1_att_kernels): AVX2/FMA/F16C and AVX-512;
+ * the scores of four heads at both levels, their values with AVX-512.
+ * Head sizes that are multiples of 8; the caller falls back to the
+ * portable kernels otherwise.
  *
  * Scores go eight positions at a time. Each position's products are
  * summed in sixteen lanes, lane l taking the dimensions d = l mod 16 by
@@ -13,16 +14,18 @@
  * sum each, the scores took 30 cycles a position: 14 % of decode at a
  * context of 1600.)
  *
- * With AVX-512 the four query heads of a KV head also score in one pass
- * (scores4): each key is loaded and widened once for the four, the
- * sixteen (head, position) chains side by side, every head with the
- * one-head kernel's bits. The scores and values kernels prefetch the
- * cache 16 positions ahead of their loads: a head's keys and values
- * are read once a step, from memory, and the hardware prefetcher alone
- * left the loops waiting on them. Medium Q4_0, hc1-llm bench --depth
- * 1024, two rounds alternating: decode 79-81 -> 84-85 tok/s, batched x8
- * 230-235 -> 265-267; a batched driver at depths 16 to 320 (perf): the
- * scores 5.9 -> 4.2 % of the time, the values 3.6 -> 2.4 %.
+ * The four query heads of a KV head also score in one pass (scores4):
+ * each key is loaded and widened once for the four, every head with the
+ * one-head kernel's bits; AVX-512 runs sixteen (head, position) chains
+ * side by side, AVX2 a position's eight. A harness, four heads of 160
+ * positions, hot: AVX-512 901 -> 647 ns at head size 64, AVX2 1720 ->
+ * 1258. The four-head kernels prefetch the cache 16 positions ahead of
+ * their loads: a head's keys and values are read once a step, from
+ * memory, and the hardware prefetcher alone left the loops waiting on
+ * them. Medium Q4_0, hc1-llm bench --depth 1024, two rounds alternating:
+ * decode 79-81 -> 84-85 tok/s, batched x8 230-235 -> 265-267; a batched
+ * driver at depths 16 to 320 (perf): the scores 5.9 -> 4.2 % of the
+ * time, the values 3.6 -> 2.4 %.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -114,6 +117,73 @@ void att_scores_x86(const float *q, const uint8_t *k, size_t stride,
     for (; p < n; p++) {
         out[p] = sum8_tree(score_lanes(q, k + p * stride, hd, kv16));
     }
+}
+
+/*
+ * The four query heads of a KV head in one pass over the keys (see
+ * att_scores4_z): per position, each key's two halves of sixteen lanes
+ * are loaded and widened once for the four heads, the queries come
+ * from memory, and each head's eight positions end in the tree above.
+ */
+static inline __attribute__((always_inline, target(T256)))
+void att_scores4_x86(const float *const *q, const uint8_t *k, size_t stride,
+                     uint32_t n, uint32_t hd, float *const *out, bool kv16)
+{
+    size_t es = kv16 ? 2 : 4;
+    __m256 v[4][8];
+
+    if (hd % 16) {
+        for (int h = 0; h < 4; h++) {
+            att_scores_x86(q[h], k, stride, n, hd, out[h], kv16);
+        }
+        return;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        const uint8_t *kp = k + p * stride;
+        __m256 a0[4], a1[4];
+        for (size_t o = 0; o < stride; o += 64) {
+            __builtin_prefetch(kp + 16 * stride + o, 0, 3);
+        }
+        for (int h = 0; h < 4; h++) {
+            a0[h] = a1[h] = _mm256_setzero_ps();
+        }
+        for (uint32_t d = 0; d < hd; d += 16) {
+            __m256 x0 = ld_kv(kp + d * es, kv16);
+            __m256 x1 = ld_kv(kp + (d + 8) * es, kv16);
+            for (int h = 0; h < 4; h++) {
+                a0[h] = _mm256_fmadd_ps(_mm256_loadu_ps(q[h] + d), x0, a0[h]);
+                a1[h] = _mm256_fmadd_ps(_mm256_loadu_ps(q[h] + d + 8), x1,
+                                        a1[h]);
+            }
+        }
+        for (int h = 0; h < 4; h++) {
+            v[h][p & 7] = _mm256_add_ps(a0[h], a1[h]);
+        }
+        if ((p & 7) == 7) {
+            for (int h = 0; h < 4; h++) {
+                _mm256_storeu_ps(out[h] + p - 7, sum8x8_tree(v[h]));
+            }
+        }
+    }
+    for (uint32_t p = n & ~7u; p < n; p++) {
+        for (int h = 0; h < 4; h++) {
+            out[h][p] = sum8_tree(v[h][p & 7]);
+        }
+    }
+}
+
+static __attribute__((target(T256)))
+void att_scores4_16x(const float *const *q, const uint8_t *k, size_t stride,
+                     uint32_t n, uint32_t hd, float *const *out)
+{
+    att_scores4_x86(q, k, stride, n, hd, out, true);
+}
+
+static __attribute__((target(T256)))
+void att_scores4_32x(const float *const *q, const uint8_t *k, size_t stride,
+                     uint32_t n, uint32_t hd, float *const *out)
+{
+    att_scores4_x86(q, k, stride, n, hd, out, false);
 }
 
 /*
@@ -437,6 +507,7 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
         k.scores = kv16 ? att_scores16_x86 : att_scores32_x86;
         k.weights = kv16 ? att_weights16_x86 : att_weights32_x86;
         k.values = kv16 ? att_values16_x86 : att_values32_x86;
+        k.scores4 = kv16 ? att_scores4_16x : att_scores4_32x;
     }
     if (isa >= HC1_ISA_AVX512) {
         k.scores = kv16 ? att_scores16_z : att_scores32_z;
