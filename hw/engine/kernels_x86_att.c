@@ -141,7 +141,7 @@ void att_scores4_x86(const float *const *q, const uint8_t *k, size_t stride,
     for (uint32_t p = 0; p < n; p++) {
         const uint8_t *kp = k + p * stride;
         __m256 a0[4], a1[4];
-        for (size_t o = 0; o < stride; o += 64) {
+        for (size_t o = 0; p + 16 < n && o < stride; o += 64) {
             __builtin_prefetch(kp + 16 * stride + o, 0, 3);
         }
         for (int h = 0; h < 4; h++) {
@@ -286,9 +286,11 @@ void att_scores4_z(const float *const *q, const uint8_t *k, size_t stride,
     for (; p + 8 <= n; p += 8) {
         __m256 v[4][8];
         /* the keys 16 positions on (see the top) */
-        const uint8_t *f = k + (p + 16) * stride;
-        for (size_t o = 0; o < 8 * stride; o += 64) {
-            __builtin_prefetch(f + o, 0, 3);
+        if (p + 24 <= n) {
+            const uint8_t *f = k + (p + 16) * stride;
+            for (size_t o = 0; o < 8 * stride; o += 64) {
+                __builtin_prefetch(f + o, 0, 3);
+            }
         }
         for (int half = 0; half < 8; half += 4) {
             const uint8_t *kp = k + (p + half) * stride;
@@ -462,7 +464,7 @@ void att_values4_z(const float *const *w, const uint8_t *v, size_t stride,
         for (uint32_t p = 0; p < n; p++) {
             const uint8_t *vp = v + p * stride + d0 * es;
             __m512 x[4];
-            if (d0 == 0) {
+            if (d0 == 0 && p + 16 < n) {
                 /* the values 16 positions on, as the scores' keys */
                 for (size_t o = 0; o < stride; o += 64) {
                     __builtin_prefetch(vp + 16 * stride + o, 0, 3);
