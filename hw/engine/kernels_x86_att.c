@@ -433,6 +433,35 @@ static void att_weights32_x86(float *w, uint32_t n, float inv)
     att_weights_x86(w, n, inv, false);
 }
 
+/* att_weights_x86 on sixteen lanes: the same operations lane for lane */
+static inline __attribute__((always_inline, target(T512)))
+void att_weights_z(float *w, uint32_t n, float inv, bool kv16)
+{
+    __m512 s = _mm512_set1_ps(inv);
+    for (uint32_t p = 0; p < n; p += 16) {
+        __mmask16 lm = n - p < 16 ? (__mmask16)((1u << (n - p)) - 1)
+                                  : (__mmask16)0xffff;
+        __m512 x = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, w + p), s);
+        if (kv16) {
+            x = _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT |
+                                                   _MM_FROUND_NO_EXC));
+        }
+        _mm512_mask_storeu_ps(w + p, lm, x);
+    }
+}
+
+static __attribute__((target(T512)))
+void att_weights16_z(float *w, uint32_t n, float inv)
+{
+    att_weights_z(w, n, inv, true);
+}
+
+static __attribute__((target(T512)))
+void att_weights32_z(float *w, uint32_t n, float inv)
+{
+    att_weights_z(w, n, inv, false);
+}
+
 /*
  * AVX-512 values of four query heads at once: each position's values
  * are loaded and widened once for the four, and the sixteen chains of
@@ -513,6 +542,7 @@ hc1_att_kernels hc1_att_kernel_x86(bool kv16, hc1_isa isa)
     }
     if (isa >= HC1_ISA_AVX512) {
         k.scores = kv16 ? att_scores16_z : att_scores32_z;
+        k.weights = kv16 ? att_weights16_z : att_weights32_z;
         k.values4 = kv16 ? att_values4_16z : att_values4_32z;
         k.scores4 = kv16 ? att_scores4_16z : att_scores4_32z;
     }
