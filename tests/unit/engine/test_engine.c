@@ -1193,6 +1193,24 @@ static void test_kv_and_isa(void)
         }
     }
     isa_agree(m, GGML_Q8_0, toks, 1e-3f, 0);
+    hc1_model_close(m);
+    free(buf);
+    /*
+     * 8 query heads on 2 KV heads: the SIMD levels score and weigh each
+     * group's 4 heads in one pass over its keys and values (scores4,
+     * values4), the portable code one head at a time
+     */
+    o.n_embd = 256;
+    o.n_head = 8;
+    o.n_head_kv = 2;
+    buf = tmodel_build(&o, &len, NULL);
+    CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
+    isa_agree(m, GGML_Q8_0, toks, 1e-3f, 0);
+    hc1_model_close(m);
+    free(buf);
+    o.n_embd = 128;
+    o.n_head = 4;
+    o.n_head_kv = 2;
     /*
      * BF16 weights: avx512-bf16 takes another kernel (vdpbf16ps). The
      * activations are rounded to 8 significant bits, so a summation
@@ -1200,8 +1218,6 @@ static void test_kv_and_isa(void)
      * it: the f32-FMA kernels differ from the portable order by up to
      * 0.2% of the largest logit here; allow 1%.
      */
-    hc1_model_close(m);
-    free(buf);
     o.wtype = GGML_BF16;
     buf = tmodel_build(&o, &len, NULL);
     CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
@@ -1235,6 +1251,8 @@ int main(void)
     test_invariance_shape(GGML_Q4_0, 512, 8, 4, 0);
     test_invariance_shape(GGML_Q6_K, 512, 8, 4, 0);
     test_invariance_shape(GGML_F16, 512, 8, 4, 1536);
+    /* groups of 4 query heads: the four-head attention kernels */
+    test_invariance_shape(GGML_Q4_0, 512, 8, 2, 0);
     test_sampling();
     test_sample_batch();
     test_lora();
