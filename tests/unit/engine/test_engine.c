@@ -1142,6 +1142,21 @@ static void isa_agree(hc1_model *m, uint32_t wtype, const int32_t *toks,
     }
 }
 
+/* isa_agree on a model built from @o */
+static void isa_agree_opts(const tmodel_opts *o, const int32_t *toks,
+                           float tol, float rel)
+{
+    size_t len;
+    char err[256];
+    hc1_model *m;
+    void *buf = tmodel_build(o, &len, NULL);
+
+    CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
+    isa_agree(m, o->wtype, toks, tol, rel);
+    hc1_model_close(m);
+    free(buf);
+}
+
 static void test_kv_and_isa(void)
 {
     tmodel_opts o;
@@ -1200,17 +1215,11 @@ static void test_kv_and_isa(void)
      * group's 4 heads in one pass over its keys and values (scores4,
      * values4), the portable code one head at a time
      */
-    o.n_embd = 256;
-    o.n_head = 8;
-    o.n_head_kv = 2;
-    buf = tmodel_build(&o, &len, NULL);
-    CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
-    isa_agree(m, GGML_Q8_0, toks, 1e-3f, 0);
-    hc1_model_close(m);
-    free(buf);
-    o.n_embd = 128;
-    o.n_head = 4;
-    o.n_head_kv = 2;
+    tmodel_opts g4 = o;
+    g4.n_embd = 256;
+    g4.n_head = 8;
+    g4.n_head_kv = 2;
+    isa_agree_opts(&g4, toks, 1e-3f, 0);
     /*
      * BF16 weights: avx512-bf16 takes another kernel (vdpbf16ps). The
      * activations are rounded to 8 significant bits, so a summation
@@ -1219,12 +1228,8 @@ static void test_kv_and_isa(void)
      * 0.2% of the largest logit here; allow 1%.
      */
     o.wtype = GGML_BF16;
-    buf = tmodel_build(&o, &len, NULL);
-    CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
-    isa_agree(m, GGML_BF16, toks, 0, 0.01f);
+    isa_agree_opts(&o, toks, 0, 0.01f);
     /* q8 cache needs whole blocks per head */
-    hc1_model_close(m);
-    free(buf);
     tmodel_default(&o);
     buf = tmodel_build(&o, &len, NULL);
     CHECK(hc1_model_open_mem(buf, len, &m, err, sizeof(err)) == HC1_OK);
