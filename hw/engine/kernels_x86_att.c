@@ -439,8 +439,7 @@ void att_weights_z(float *w, uint32_t n, float inv, bool kv16)
 {
     __m512 s = _mm512_set1_ps(inv);
     for (uint32_t p = 0; p < n; p += 16) {
-        __mmask16 lm = n - p < 16 ? (__mmask16)((1u << (n - p)) - 1)
-                                  : (__mmask16)0xffff;
+        __mmask16 lm = hc1_lanes16(n - p);
         __m512 x = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, w + p), s);
         if (kv16) {
             x = _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT |

@@ -8,7 +8,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "kernels.h"
+#include "kernels_x86_int.h"
 #include "vexp.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -158,8 +158,7 @@ double expsum_z(const float *x, float *y, uint32_t n, float shift,
     __m512 vs = _mm512_set1_ps(shift), vc = _mm512_set1_ps(scale);
     __m512d acc = _mm512_setzero_pd();
     for (uint32_t i = 0; i < n; i += 16) {
-        __mmask16 lm = n - i < 16 ? (__mmask16)((1u << (n - i)) - 1)
-                                  : (__mmask16)0xffff;
+        __mmask16 lm = hc1_lanes16(n - i);
         __m512 a = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm,
                                                                      x + i),
                                                vs), vc);
@@ -192,21 +191,13 @@ double softmax_z(float *s, uint32_t n, float scale)
     __m512 sc = _mm512_set1_ps(scale);
     __m512 mx = _mm512_set1_ps(-INFINITY);
     for (uint32_t p = 0; p < n; p += 16) {
-        __mmask16 lm = n - p < 16 ? (__mmask16)((1u << (n - p)) - 1)
-                                  : (__mmask16)0xffff;
+        __mmask16 lm = hc1_lanes16(n - p);
         __m512 x = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, s + p), sc);
         _mm512_mask_storeu_ps(s + p, lm, x);
         /* a NaN x leaves mx, as the lanes past the end do */
         mx = _mm512_mask_max_ps(mx, lm, x, mx);
     }
-    float m16[16];
-    _mm512_storeu_ps(m16, mx);
-    float m = m16[0];
-    for (int i = 1; i < 16; i++) {
-        m = m16[i] > m ? m16[i] : m;
-    }
-
-    return expsum_z(s, s, n, m, 1.0f);
+    return expsum_z(s, s, n, _mm512_reduce_max_ps(mx), 1.0f);
 }
 
 static __attribute__((target(TEXP512)))
@@ -214,8 +205,7 @@ void swiglu_z(float *g, const float *u, size_t n)
 {
     __m512 one = _mm512_set1_ps(1.0f), sign = _mm512_set1_ps(-0.0f);
     for (size_t i = 0; i < n; i += 16) {
-        __mmask16 lm = n - i < 16 ? (__mmask16)((1u << (n - i)) - 1)
-                                  : (__mmask16)0xffff;
+        __mmask16 lm = hc1_lanes16(n - i);
         __m512 x = _mm512_maskz_loadu_ps(lm, g + i);
         __m512 d = _mm512_add_ps(one, exp16(_mm512_xor_ps(x, sign)));
         __m512 y = _mm512_mul_ps(_mm512_div_ps(x, d),
@@ -229,8 +219,7 @@ uint32_t argmax_z(const float *x, uint32_t n, float *mx)
 {
     __m512 ninf = _mm512_set1_ps(-INFINITY), m = ninf;
     for (uint32_t i = 0; i < n; i += 16) {
-        __mmask16 lm = n - i < 16 ? (__mmask16)((1u << (n - i)) - 1)
-                                  : (__mmask16)0xffff;
+        __mmask16 lm = hc1_lanes16(n - i);
         m = _mm512_max_ps(_mm512_mask_loadu_ps(ninf, lm, x + i), m);
     }
     float best = _mm512_reduce_max_ps(m);
@@ -240,8 +229,7 @@ uint32_t argmax_z(const float *x, uint32_t n, float *mx)
     }
     __m512 vb = _mm512_set1_ps(best);
     for (uint32_t i = 0; i < n; i += 16) {
-        __mmask16 lm = n - i < 16 ? (__mmask16)((1u << (n - i)) - 1)
-                                  : (__mmask16)0xffff;
+        __mmask16 lm = hc1_lanes16(n - i);
         __mmask16 eq = _mm512_mask_cmp_ps_mask(
             lm, _mm512_maskz_loadu_ps(lm, x + i), vb, _CMP_EQ_OQ);
         if (eq) {

@@ -2,7 +2,8 @@
  * Shared by the x86 kernel files (kernels_x86.c, kernels_x86_block32.c,
  * kernels_x86_kquant.c): the AVX-512 target strings, the dispatch of the
  * two-row kernels to one instance per (rows, columns), the prefetch
- * helper, and the kernels each file gives the dispatch tables.
+ * helper, the mask of a loop's last lanes, and the kernels each file
+ * gives the dispatch tables.
  *
  * Copyright (c) 2026 The HC1 virtual platform authors
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -26,6 +27,12 @@
 
 /* AVX-512 VNNI plus vdpbf16ps (HC1_ISA_AVX512_BF16) */
 #define T512BF T512 ",avx512bf16"
+
+/* The mask of lanes [0, m) of sixteen: the tail of a loop 16 at a time. */
+static inline uint16_t hc1_lanes16(uint64_t m)
+{
+    return m < 16 ? (uint16_t)((1u << m) - 1) : (uint16_t)0xffff;
+}
 
 /*
  * Defines NAME (prefix it with static for a file-local kernel), with
