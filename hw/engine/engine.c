@@ -7,6 +7,7 @@
  */
 
 #include "engine_int.h"
+#include "hugemem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,9 +146,13 @@ hc1_status hc1_ctx_new(hc1_engine *e, uint32_t n_ctx, uint64_t stream_id,
     c->e = e;
     c->n_ctx = n_ctx;
     c->stream_id = stream_id;
-    /* calloc: unused cells stay zero, so stray reads are harmless */
-    c->k = calloc(1, kvb);
-    c->v = calloc(1, kvb);
+    /*
+     * zeroed, so stray reads are harmless; in 2 MiB pages, faulted in
+     * as the context fills (hugemem.c)
+     */
+    c->kv_bytes = kvb;
+    c->k = hc1_huge_alloc(kvb);
+    c->v = hc1_huge_alloc(kvb);
     c->tokens = calloc(n_ctx, sizeof(int32_t));
     c->logits = calloc(e->m->info.n_vocab, sizeof(float));
     if (!c->k || !c->v || !c->tokens || !c->logits) {
@@ -163,8 +168,8 @@ void hc1_ctx_free(hc1_ctx *c)
     if (!c) {
         return;
     }
-    free(c->k);
-    free(c->v);
+    hc1_huge_free(c->k, c->kv_bytes);
+    hc1_huge_free(c->v, c->kv_bytes);
     free(c->tokens);
     free(c->logits);
     free(c);

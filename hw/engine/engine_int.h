@@ -32,6 +32,7 @@ struct hc1_ctx {
     uint32_t pos;           /* tokens in the KV cache */
     uint8_t *k;             /* [n_layer][n_head_kv][n_ctx][kv_head_bytes] */
     uint8_t *v;
+    size_t kv_bytes;        /* of each of k and v (hugemem.c) */
     int32_t *tokens;        /* [n_ctx] history, for penalties */
     float *logits;          /* [n_vocab] */
     bool has_logits;

@@ -7,6 +7,7 @@
  */
 
 #include "model.h"
+#include "hugemem.h"
 #include "quant.h"
 
 #include <errno.h>
@@ -535,39 +536,20 @@ hc1_status hc1_model_open_mem(const void *data, size_t len, hc1_model **out,
  */
 static void *map_weights(int fd, size_t len)
 {
-    const size_t huge = (size_t)2 << 20;
-    void *map;
+#if defined(MADV_HUGEPAGE)
+    uint8_t *at = hc1_huge_reserve(len, PROT_NONE);
 
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    /* reserve room for an aligned start, then trim what is left over */
-    uint8_t *res = mmap(NULL, len + huge, PROT_NONE,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (res != MAP_FAILED) {
-        uint8_t *at = (uint8_t *)(((uintptr_t)res + huge - 1) &
-                                  ~(uintptr_t)(huge - 1));
-        map = mmap(at, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+    if (at) {
+        void *map = mmap(at, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
         if (map == MAP_FAILED) {
-            munmap(res, len + huge);
+            munmap(at, len);
             return map;
-        }
-        /*
-         * what is left of the reservation on either side: before the
-         * start, and after the mapping's last page (both whole pages)
-         */
-        size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-        size_t mapped = (len + pg - 1) / pg * pg;
-        if (at > res) {
-            munmap(res, (size_t)(at - res));
-        }
-        if (res + huge > at) {
-            munmap(at + mapped, (size_t)(res + huge - at));
         }
         /* advice only: without it the mapping still works */
         madvise(map, len, MADV_HUGEPAGE);
         return map;
     }
 #endif
-    (void)huge;
     return mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 }
 

@@ -575,23 +575,37 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Resident anonymous memory (KB): what the process holds beyond the
- * mapped weights (file pages are RssFile). */
-static long rss_anon_kb(void)
+/* The value (KB) of the line starting @key in /proc file @path, or -1. */
+static long proc_kb(const char *path, const char *key)
 {
-    FILE *f = fopen("/proc/self/status", "r");
+    FILE *f = fopen(path, "r");
     char line[256];
     long v = -1;
     if (!f) {
         return -1;
     }
     while (fgets(line, sizeof(line), f)) {
-        if (!strncmp(line, "RssAnon:", 8)) {
-            v = atol(line + 8);
+        if (!strncmp(line, key, strlen(key))) {
+            v = atol(line + strlen(key));
         }
     }
     fclose(f);
     return v;
+}
+
+/*
+ * Resident anonymous memory (KB): what the process holds beyond the
+ * mapped weights (file pages are RssFile).
+ */
+static long rss_anon_kb(void)
+{
+    return proc_kb("/proc/self/status", "RssAnon:");
+}
+
+/* Of it, in 2 MiB pages (KB): the KV caches ask for them (hugemem.c). */
+static long anon_huge_kb(void)
+{
+    return proc_kb("/proc/self/smaps_rollup", "AnonHugePages:");
 }
 
 /*
@@ -910,12 +924,14 @@ static int cmd_bench(const opts *o)
                "\"pp_tok_s\": %.2f, \"tg_tok_s\": %.2f, \"batch\": %u, "
                "\"batch_tok_s\": %.2f, \"batch_speedup\": %.2f, "
                "\"scratch_bytes\": %zu, \"ctx_bytes\": %zu, "
-               "\"rss_anon_kb\": %ld, \"pp_tok_per_cpu_s\": %.2f, "
+               "\"rss_anon_kb\": %ld, \"anon_huge_kb\": %ld, "
+               "\"pp_tok_per_cpu_s\": %.2f, "
                "\"tg_tok_per_cpu_s\": %.2f, \"tg_sampled\": %s, "
                "\"depth\": %u",
                o->model, shape_of(in), quant_of(in), hc1_engine_n_threads(e),
                hc1_engine_isa(), pp, tg, mpp, mtg, B, mbt, mbt / mtg,
-               hc1_engine_scratch_bytes(e), kvres, rss_anon_kb(), mppc, mtgc,
+               hc1_engine_scratch_bytes(e), kvres, rss_anon_kb(),
+               anon_huge_kb(), mppc, mtgc,
                o->sample ? "true" : "false", o->depth);
         if (map && mbw > 0) {
             printf(", \"bytes_per_token\": %llu, \"mem_read_gb_s\": %.2f, "
@@ -1000,11 +1016,15 @@ static int cmd_bench(const opts *o)
                mppc * hc1_engine_n_threads(e), mtgc * hc1_engine_n_threads(e));
         printf("memory: weights %.1f MiB mapped%s; scratch %.1f MiB; "
                "%u contexts %.1f MiB (KV %zu B/token); resident beyond "
-               "the mapping %.1f MiB\n",
+               "the mapping %.1f MiB",
                in->weight_bytes / 1048576.0, huge_pages(m),
                hc1_engine_scratch_bytes(e) / 1048576.0, B,
                kvres / 1048576.0, hc1_engine_kv_bytes_per_token(e),
                rss_anon_kb() / 1024.0);
+        if (anon_huge_kb() >= 0) {
+            printf(", %.1f MiB of it in 2 MiB pages", anon_huge_kb() / 1024.0);
+        }
+        printf("\n");
         if (o->baseline && !have) {
             printf("baseline: no row for %s %s\n", shape_of(in),
                    quant_of(in));
