@@ -129,22 +129,26 @@ KINL void tile_words16(const uint8_t *b, size_t rb, __m512i *d)
 }
 
 /*
- * Part @i of @parts of the next tile's bytes (@len of them from @pf, the
- * rows adjacent), in address order: a tile prefetches the next one
- * spread over its own steps, not in a burst that fills the core's miss
- * queue, and line after line rather than a block group's bytes of a
- * few rows at a time. Batched decode, alternating runs: medium Q4_0
+ * Part @i of @parts of the next tile's bytes (@step of them a part from
+ * @pf, the rows adjacent), in address order: a tile prefetches the next
+ * one spread over its own steps, not in a burst that fills the core's
+ * miss queue, and line after line rather than a block group's bytes of
+ * a few rows at a time. Batched decode, alternating runs: medium Q4_0
  * 336-340 -> 339-346 tok/s (a driver of 8 contexts, five rounds) and
  * 370-376 -> 377-379 (hc1-llm bench, threads near); Q4_K_M 303-306 ->
- * 307-322 (the driver), the same in the bench.
+ * 307-322 (the driver), the same in the bench. The rows are whole
+ * blocks, so a tile is @parts times a fixed @step and the part's bounds
+ * need no division (two 64-bit divisions a block before, in the loop).
  */
-KINL void tile_prefetch_part(const void *pf, size_t len, uint64_t i,
+KINL void tile_prefetch_part(const void *pf, size_t step, uint64_t i,
                              uint64_t parts)
 {
     if (pf) {
-        size_t o = (i * len / parts) & ~(size_t)63;
-        size_t e = i + 1 == parts ? len
-                                  : ((i + 1) * len / parts) & ~(size_t)63;
+        size_t o = (i * step) & ~(size_t)63;
+        size_t e = (i + 1) * step;
+        if (i + 1 < parts) {
+            e &= ~(size_t)63;
+        }
         for (; o < e; o += 64) {
             __builtin_prefetch((const uint8_t *)pf + o, 0, 0);
         }
@@ -261,7 +265,7 @@ KINL void dott_q4_0_body(uint64_t n, const void *wv, size_t rb,
         }
         for (int j = 0; j < ng; j++) {
             const uint64_t i = g + j;
-            tile_prefetch_part(pf, HC1_TILE_ROWS * rb, i, nb);
+            tile_prefetch_part(pf, HC1_TILE_ROWS * sizeof(blk_q4_0), i, nb);
             __m512i q[2][8];
             const __m512 dwj[2] = { dw[0][j], dw[1][j] };
             for (int h = 0; h < 2; h++) {
@@ -394,7 +398,8 @@ KINL void dott_q4_K_body(uint64_t n, const void *wv, size_t rb,
             }
         }
         for (int j = 0; j < 4; j++) {
-            tile_prefetch_part(pf, HC1_TILE_ROWS * rb, 4 * i + j, 4 * nb);
+            tile_prefetch_part(pf, HC1_TILE_ROWS * sizeof(blk_q4_K) / 4,
+                               4 * i + j, 4 * nb);
             /* raw[h][k] lane r: quant bytes 32j + 4k.. of row 16h + r */
             __m512i raw[2][8];
             for (int h = 0; h < 2; h++) {

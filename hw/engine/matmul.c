@@ -224,9 +224,10 @@ static void mm_task(void *arg, uint32_t r0, uint32_t r1, uint32_t ith)
                     float res[2 * HC1_MAX_COLS];
                     /*
                      * Prefetch the rows a few steps ahead: the weights
-                     * are a file mapping in 4 KiB pages, where the
-                     * hardware prefetcher stops at every page boundary,
-                     * and decode streams them once. With one column the
+                     * are a file mapping, in 4 KiB pages unless the page
+                     * cache had 2 MiB folios (model.c); the hardware
+                     * prefetcher stops at every page boundary, and
+                     * decode streams them once. With one column the
                      * rows go by fast and one burst per row pair keeps
                      * the memory busy. With several, a burst fills the
                      * core's miss queue and stalls the compute behind
