@@ -12,6 +12,7 @@
 #include "threadpool.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -102,19 +103,28 @@ static void test_steal_from_slow(void)
 }
 
 /*
- * Participant 0 (the caller) runs its own part from the front, and
- * nobody steals from a front: item 0 is always the caller's. (Which
- * thread runs the rest depends on when the worker starts.)
+ * Participant 0 (the caller) runs its own part, [0, 32) here, from the
+ * front, and steals take from the back: if the caller ran any item of
+ * its part, its first claim was item 0. (A caller descheduled long
+ * enough, as on a loaded CI host, has its whole part stolen, item 0
+ * last; which thread runs the rest depends on when the worker starts.)
  */
 static void test_own_part_first(void)
 {
     hc1_pool *p = hc1_pool_new(2);
+    int fronts = 0;
     CHECK(p);
     for (int rep = 0; rep < 20; rep++) {
         loop *l = run(p, 64, 1, -1);
-        CHECK(atomic_load(&l->owner[0]) == 1);
+        bool ran_own = false;
+        for (uint32_t i = 0; i < 32; i++) {
+            ran_own |= atomic_load(&l->owner[i]) == 1;
+        }
+        CHECK(!ran_own || atomic_load(&l->owner[0]) == 1);
+        fronts += atomic_load(&l->owner[0]) == 1;
         free(l);
     }
+    printf("threadpool: the caller ran item 0 in %d of 20 loops\n", fronts);
     hc1_pool_free(p);
 }
 
