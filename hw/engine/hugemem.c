@@ -3,7 +3,7 @@
  *
  * The KV caches are read a few KiB at a time from many places at each
  * step: eight contexts of the medium model touch 16 layers x 8 KV heads
- * x keys and values of each, and a context of 1024 tokens holds 64 MiB.
+ * x keys and values of each, and a context of 1024 tokens holds 32 MiB.
  * In 4 KiB pages that is a TLB miss on nearly every item (a nested page
  * walk under a hypervisor); in 2 MiB pages it is none. calloc gives
  * large blocks from mmap in 4 KiB pages: transparent huge pages are

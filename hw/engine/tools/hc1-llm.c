@@ -1021,8 +1021,9 @@ static int cmd_bench(const opts *o)
                hc1_engine_scratch_bytes(e) / 1048576.0, B,
                kvres / 1048576.0, hc1_engine_kv_bytes_per_token(e),
                rss_anon_kb() / 1024.0);
-        if (anon_huge_kb() >= 0) {
-            printf(", %.1f MiB of it in 2 MiB pages", anon_huge_kb() / 1024.0);
+        long huge_kb = anon_huge_kb();
+        if (huge_kb >= 0) {
+            printf(", %.1f MiB of it in 2 MiB pages", huge_kb / 1024.0);
         }
         printf("\n");
         if (o->baseline && !have) {
