@@ -487,7 +487,10 @@ uint32_t hc1_panel_kind(uint32_t wtype)
     return wtype == GGML_Q6_K ? GGML_Q6_K : hc1_vec_dot_type(wtype);
 }
 
-/* Column @c of a Q6_K panel, super-blocks [i0, i1), in group order */
+/*
+ * Column @c of a Q6_K panel, super-blocks [i0, i1): vector k, lane
+ * 4L + p takes elements 64p + 16L + 4k .. + 3, of group 4p + L
+ */
 static void panel_q6_K_col(const hc1_actq_view *a, uint64_t i0, uint64_t i1,
                            int c, const hc1_panel_view *pv)
 {
@@ -496,12 +499,13 @@ static void panel_q6_K_col(const hc1_actq_view *a, uint64_t i0, uint64_t i1,
         int32_t *nb = (int32_t *)pv->nb + (i * HC1_MAX_COLS + c) * 16;
         for (int k = 0; k < 4; k++) {
             for (int j = 0; j < 16; j++) {
-                memcpy(q + 64 * k + 4 * j, a->qs + 256 * i + 16 * j + 4 * k,
-                       4);
+                int L = j / 4, p = j % 4;
+                memcpy(q + 64 * k + 4 * j,
+                       a->qs + 256 * i + 64 * p + 16 * L + 4 * k, 4);
             }
         }
         for (int j = 0; j < 16; j++) {
-            nb[j] = -32 * a->bsum[16 * i + j];
+            nb[j] = -32 * a->bsum[16 * i + 4 * (j % 4) + j / 4];
         }
         ((float *)pv->d)[hc1_panel_bi(GGML_Q8_K, i, c)] = a->d[i];
     }

@@ -136,12 +136,12 @@ typedef void (*hc1_dotk_fn)(uint64_t n, uint64_t k0, uint64_t k1,
  *                                       pairs two sub-blocks of all
  *                                       columns (index: hc1_panel_s32i())
  * The panel of Q6_K weights (kind GGML_Q6_K, Q8_K activations) keeps
- * the columns apart and puts each super-block's quants in group order,
- * so that a vpdpbusd lane meets one 16-group (kernels_x86_kquant.c):
+ * the columns apart and puts one 16-group of each super-block in each
+ * vpdpbusd lane (kernels_x86_kquant.c): lane 4L + p holds group 4p + L
  *   int8_t  qs[n / 256][8][4][16][4]  super-block i of column c, vector
- *                               k, 32-bit lane j: quants 16j + 4k ..
- *                               16j + 4k + 3
- *   int32_t nb[n / 256][8][16]  -32 * the 16-sum of group j
+ *                               k, 32-bit lane 4L + p: quants 64p +
+ *                               16L + 4k .. 64p + 16L + 4k + 3
+ *   int32_t nb[n / 256][8][16]  -32 * the 16-sum of the lane's group
  *   float   d[n / 256][8]       the super-block scales
  */
 size_t hc1_panel_bytes(uint32_t kind, uint64_t n);

@@ -542,62 +542,77 @@ void hc1_dotp_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
  * The two-row kernel spends, per 128 weights, row and column, two
  * vpdpbusd, a vpackssdw and a vpdpwssd: the 4-sums in a lane belong to
  * four different 16-groups, so they are scaled as int16 pairs. Here
- * the quants of a super-block come in group order (the panel's, and
- * the weights' permuted to match), so lane j of a vpdpbusd only ever
- * meets group j: four vpdpbusd, started from the panel's -32 x 16-sum,
- * leave the group's exact offset dot product in lane j, and one
- * vpmulld by the 16 scales finishes the super-block's 16 terms. That is
- * five operations per 256 weights, row and column, where the two-row
- * kernel takes about ten. The integer sum of the super-block is the
- * same exact integer, and the floating point steps are the two-row
- * kernel's (lane 8r + c), so the bits are too.
+ * the quants of a super-block come one 16-group to a lane (the
+ * panel's, and the weights' moved to match), so a lane of a vpdpbusd
+ * only ever meets its group: four vpdpbusd, started from the panel's
+ * -32 x 16-sum, leave the group's exact offset dot product in its
+ * lane, and one vpmulld by the 16 scales finishes the super-block's 16
+ * terms. That is five operations per 256 weights, row and column,
+ * where the two-row kernel takes about ten. The integer sum of the
+ * super-block is the same exact integer, and the floating point steps
+ * are the two-row kernel's (lane 8r + c), so the bits are too.
  */
 
 /*
- * Weight side of one Q6_K block in group order: g[k] lane j holds
- * quants 16j + 4k .. 16j + 4k + 3 (unsigned, 0..63), sc lane j the
- * scale of group j. In half h = j / 8 of the block, group j's quants
- * are values 16 j' .. 16 j' + 15 (j' = j % 8): value l + 32 m (l < 32)
- * takes nibble m / 2 of ql byte l + 32 (m % 2) and bit pair m of qh
- * byte l. So the low bits are one two-source permute of ql's dwords
- * and a shift by lane, the high bits a permute of qh's dwords and a
- * rotate by lane that brings pair m to bits 4-5 of every byte.
- * (Building the quants in value order first and permuting those took a
- * fifth more operations: bench_kernels 234 -> 247 GMAC/s hot.)
+ * Weight side of one Q6_K block with a 16-group in each lane: g[k]
+ * lane 4L + p holds quants 64p + 16L + 4k .. 64p + 16L + 4k + 3
+ * (unsigned, 0..63) of group 4p + L, sc lane 4L + p that group's
+ * scale. Value order first: in half h, ql byte t holds values 128h + t
+ * (low nibble) and 128h + 64 + t (high), qh byte t % 32 bit pair t / 32
+ * (low) and 2 + t / 32 (high); so a 64-byte vector of value order is
+ * one load of ql, a shift, and qh's 32 bytes twice shifted by qword so
+ * that the pair lands in bits 4-5. Vector p of value order holds group
+ * 4p + L in its 128-bit lane L, and one 4x4 transpose of 32-bit words
+ * per lane moves word k of each to vector k. (Value order moved to
+ * group j in lane j by lane permutes took a fifth more operations than
+ * the direct build that followed it, 234 against 247 GMAC/s hot; the
+ * lanes' groups are free, since their sum is exact, and this order
+ * needs no permute.)
+ * Every operation here is an and, a shift or an in-lane unpack, which
+ * the core runs beside its vpdpbusd. The lane permutes and rotates
+ * that took the quants to group order directly before (vpermt2d,
+ * vprolvd, and vpermd in part) share vpdpbusd's two pipes, as vpmulld
+ * and the float multiplies do: measured two to a cycle alone and
+ * together on this host's AVX-512 core, where ands, unpacks and shifts
+ * by a vector of counts go beside them. Hot, 2 rows x 8 columns:
+ * 238-240 -> 243-244 GMAC/s; batched decode, a driver of 8 contexts:
+ * medium Q4_0 337-345 -> 343-352 tok/s, Q4_K_M 321-322 -> 327-331,
+ * every pair of runs ahead.
  */
 static inline __attribute__((always_inline, target(T512)))
 void q6k_prep_groups(const blk_q6_K *b, __m512i *g, __m512i *sc)
 {
     const __m512i m4 = _mm512_set1_epi8(0x0f);
     const __m512i m30 = _mm512_set1_epi8(0x30);
-    const __m512i ql0 = _mm512_loadu_si512(b->ql);
-    const __m512i ql1 = _mm512_loadu_si512(b->ql + 64);
-    const __m512i qh = _mm512_loadu_si512(b->qh);
-    /* the low nibble for j' < 4, the high one for j' >= 4 */
-    const __m512i nib = _mm512_setr_epi32(0, 0, 0, 0, 4, 4, 4, 4,
-                                          0, 0, 0, 0, 4, 4, 4, 4);
-    /* bit pair m = j' / 2 to bits 4-5: rotate left by 4 - 2 m */
-    const __m512i rot = _mm512_setr_epi32(4, 4, 2, 2, 0, 0, 30, 30,
-                                          4, 4, 2, 2, 0, 0, 30, 30);
+    /* by qword: pairs 0 and 1 to bits 4-5, then pairs 2 and 3 */
+    const __m512i sl = _mm512_setr_epi64(4, 4, 4, 4, 2, 2, 2, 2);
+    const __m512i sr = _mm512_setr_epi64(0, 0, 0, 0, 2, 2, 2, 2);
+    /* lane 4L + p of the scales: scale 4p + L */
+    const __m128i tr = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13,
+                                     2, 6, 10, 14, 3, 7, 11, 15);
+    __m512i v[4], t[4];
 
-    for (int k = 0; k < 4; k++) {
-        const __m512i kk = _mm512_set1_epi32(k);
-        /* ql dword 4 (j' % 2) + 8 (j' / 2 % 2) + k of half h */
-        const __m512i il = _mm512_add_epi32(
-            _mm512_setr_epi32(0, 4, 8, 12, 0, 4, 8, 12,
-                              16, 20, 24, 28, 16, 20, 24, 28), kk);
-        /* qh dword 4 (j' % 2) + k of half h */
-        const __m512i ih = _mm512_add_epi32(
-            _mm512_setr_epi32(0, 4, 0, 4, 0, 4, 0, 4,
-                              8, 12, 8, 12, 8, 12, 8, 12), kk);
-        __m512i lo = _mm512_srlv_epi32(
-            _mm512_permutex2var_epi32(ql0, il, ql1), nib);
-        __m512i hi = _mm512_and_si512(
-            _mm512_rolv_epi32(_mm512_permutexvar_epi32(ih, qh), rot), m30);
-        /* (lo & 0x0f) | hi */
-        g[k] = _mm512_ternarylogic_epi32(lo, hi, m4, 0xec);
+    for (int h = 0; h < 2; h++) {
+        __m512i l = _mm512_loadu_si512(b->ql + 64 * h);
+        __m512i hh = _mm512_broadcast_i64x4(
+            _mm256_loadu_si256((const __m256i *)(b->qh + 32 * h)));
+        /* (low bits & 0x0f) | high bits */
+        v[2 * h] = _mm512_ternarylogic_epi32(
+            l, _mm512_and_si512(_mm512_sllv_epi64(hh, sl), m30), m4, 0xec);
+        v[2 * h + 1] = _mm512_ternarylogic_epi32(
+            _mm512_srli_epi32(l, 4),
+            _mm512_and_si512(_mm512_srlv_epi64(hh, sr), m30), m4, 0xec);
     }
-    *sc = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)b->scales));
+    t[0] = _mm512_unpacklo_epi32(v[0], v[1]);
+    t[1] = _mm512_unpackhi_epi32(v[0], v[1]);
+    t[2] = _mm512_unpacklo_epi32(v[2], v[3]);
+    t[3] = _mm512_unpackhi_epi32(v[2], v[3]);
+    g[0] = _mm512_unpacklo_epi64(t[0], t[2]);
+    g[1] = _mm512_unpackhi_epi64(t[0], t[2]);
+    g[2] = _mm512_unpacklo_epi64(t[1], t[3]);
+    g[3] = _mm512_unpackhi_epi64(t[1], t[3]);
+    *sc = _mm512_cvtepi8_epi32(_mm_shuffle_epi8(
+        _mm_loadu_si128((const __m128i *)b->scales), tr));
 }
 
 KINL void dotp_q6_K_body(uint64_t n, const void *w, size_t rb, const int nr,
