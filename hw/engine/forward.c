@@ -34,13 +34,31 @@ size_t hc1_kv_row_bytes(hc1_kv_type t, uint32_t kv_dim)
     }
 }
 
+/*
+ * The sum of squares in double, element i into partial sum i % 8 in
+ * order, the eight partial sums then added pairwise: the same order on
+ * every path and host, and eight independent sums that the compiler
+ * puts in vectors. One running sum waited on each add: in batched
+ * decode (8 tokens of 2048) the norms took 0.98 % of the time, now
+ * 0.34 % (perf, medium Q4_0); a driver of 8 contexts, five pairs
+ * alternating: 348-355 -> 345-362 tok/s, four of them ahead.
+ */
 static void rmsnorm(float *o, const float *x, const float *w, uint32_t n,
                     float eps)
 {
-    double sum = 0.0;
-    for (uint32_t i = 0; i < n; i++) {
-        sum += (double)(x[i] * x[i]);
+    double p[8] = { 0 };
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        for (int l = 0; l < 8; l++) {
+            p[l] += (double)(x[i + l] * x[i + l]);
+        }
     }
+    for (int l = 0; i < n; i++, l++) {
+        p[l] += (double)(x[i] * x[i]);
+    }
+    double sum = ((p[0] + p[1]) + (p[2] + p[3])) +
+                 ((p[4] + p[5]) + (p[6] + p[7]));
     float mean = (float)(sum / n);
     float scale = 1.0f / sqrtf(mean + eps);
     for (uint32_t i = 0; i < n; i++) {
