@@ -36,6 +36,8 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "kernels_x86_tr.h"
+
 /*
  * The floating point steps of one Q4_K super-block, shared by the
  * two-row and the panel kernels so that both give the same bits: the
@@ -590,7 +592,7 @@ void q6k_prep_groups(const blk_q6_K *b, __m512i *g, __m512i *sc)
     /* lane 4L + p of the scales: scale 4p + L */
     const __m128i tr = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13,
                                      2, 6, 10, 14, 3, 7, 11, 15);
-    __m512i v[4], t[4];
+    __m512i v[4];
 
     for (int h = 0; h < 2; h++) {
         __m512i l = _mm512_loadu_si512(b->ql + 64 * h);
@@ -603,14 +605,7 @@ void q6k_prep_groups(const blk_q6_K *b, __m512i *g, __m512i *sc)
             _mm512_srli_epi32(l, 4),
             _mm512_and_si512(_mm512_srlv_epi64(hh, sr), m30), m4, 0xec);
     }
-    t[0] = _mm512_unpacklo_epi32(v[0], v[1]);
-    t[1] = _mm512_unpackhi_epi32(v[0], v[1]);
-    t[2] = _mm512_unpacklo_epi32(v[2], v[3]);
-    t[3] = _mm512_unpackhi_epi32(v[2], v[3]);
-    g[0] = _mm512_unpacklo_epi64(t[0], t[2]);
-    g[1] = _mm512_unpackhi_epi64(t[0], t[2]);
-    g[2] = _mm512_unpacklo_epi64(t[1], t[3]);
-    g[3] = _mm512_unpackhi_epi64(t[1], t[3]);
+    kx_transpose4_epi32(v, g);
     *sc = _mm512_cvtepi8_epi32(_mm_shuffle_epi8(
         _mm_loadu_si128((const __m128i *)b->scales), tr));
 }

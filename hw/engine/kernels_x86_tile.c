@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "kernels_x86_b32.h"
+#include "kernels_x86_tr.h"
 
 
 /*
@@ -104,7 +105,7 @@ KINL void tile_scales(const uint8_t *w, size_t rb, uint64_t g, int ng,
  */
 KINL void tile_words16(const uint8_t *b, size_t rb, __m512i *d)
 {
-    __m512i x[4], t[4];
+    __m512i x[4];
 
     /* x[j], 128-bit lane L: the 16 bytes of row j + 4L */
     for (int j = 0; j < 4; j++) {
@@ -118,14 +119,7 @@ KINL void tile_words16(const uint8_t *b, size_t rb, __m512i *d)
         x[j] = _mm512_inserti32x4(v, _mm_loadu_si128(
                                       (const __m128i *)(p + 12 * rb)), 3);
     }
-    t[0] = _mm512_unpacklo_epi32(x[0], x[1]);
-    t[1] = _mm512_unpackhi_epi32(x[0], x[1]);
-    t[2] = _mm512_unpacklo_epi32(x[2], x[3]);
-    t[3] = _mm512_unpackhi_epi32(x[2], x[3]);
-    d[0] = _mm512_unpacklo_epi64(t[0], t[2]);
-    d[1] = _mm512_unpackhi_epi64(t[0], t[2]);
-    d[2] = _mm512_unpacklo_epi64(t[1], t[3]);
-    d[3] = _mm512_unpackhi_epi64(t[1], t[3]);
+    kx_transpose4_epi32(x, d);
 }
 
 /*
