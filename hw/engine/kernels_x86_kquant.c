@@ -565,21 +565,19 @@ void hc1_dotp_q4_K_z(uint64_t n, const void *w, size_t rb, int nr,
  * one load of ql, a shift, and qh's 32 bytes twice shifted by qword so
  * that the pair lands in bits 4-5. Vector p of value order holds group
  * 4p + L in its 128-bit lane L, and one 4x4 transpose of 32-bit words
- * per lane moves word k of each to vector k. (Value order moved to
- * group j in lane j by lane permutes took a fifth more operations than
- * the direct build that followed it, 234 against 247 GMAC/s hot; the
- * lanes' groups are free, since their sum is exact, and this order
- * needs no permute.)
+ * per lane moves word k of each to vector k. The lanes' groups are
+ * free, since their sum is exact: this order needs no lane permute.
+ * (An earlier build moved value order to group j in lane j by permutes:
+ * a fifth more operations than the direct build, 234 against 247 GMAC/s
+ * hot.)
  * Every operation here is an and, a shift or an in-lane unpack, which
- * the core runs beside its vpdpbusd. The lane permutes and rotates
- * that took the quants to group order directly before (vpermt2d,
- * vprolvd, and vpermd in part) share vpdpbusd's two pipes, as vpmulld
- * and the float multiplies do: measured two to a cycle alone and
- * together on this host's AVX-512 core, where ands, unpacks and shifts
- * by a vector of counts go beside them. Hot, 2 rows x 8 columns:
- * 238-240 -> 243-244 GMAC/s; batched decode, a driver of 8 contexts:
- * medium Q4_0 337-345 -> 343-352 tok/s, Q4_K_M 321-322 -> 327-331,
- * every pair of runs ahead.
+ * the core issues beside its vpdpbusd. The direct build's permutes and
+ * rotates (vpermt2d, vprolvd, vpermd in part) share vpdpbusd's two
+ * pipes, as vpmulld and the float multiplies do (loops of registers on
+ * this host's core: two a cycle, alone or mixed). Hot, 2 rows x 8
+ * columns: 238-240 -> 243-244 GMAC/s; batched decode, a driver of 8
+ * contexts: medium Q4_0 337-345 -> 343-352 tok/s, Q4_K_M 321-322 ->
+ * 327-331, every pair of runs ahead.
  */
 static inline __attribute__((always_inline, target(T512)))
 void q6k_prep_groups(const blk_q6_K *b, __m512i *g, __m512i *sc)
