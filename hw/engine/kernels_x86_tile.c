@@ -19,7 +19,7 @@
  *   - the weight scales of 16 blocks of 16 rows are one 16x16
  *     transpose of floats.
  * A tile is two such halves, and each broadcast feeds both (see
- * tile_block4). The class accumulators (2 halves x 8 columns x 8
+ * tile_block). The class accumulators (2 halves x 8 columns x 8
  * classes x 16 rows) live in an 8 KiB array in L1: each is loaded and
  * stored once per 8 vpdpbusd.
  *
@@ -149,23 +149,6 @@ KINL void tile_prefetch_part(const void *pf, size_t step, uint64_t i,
     }
 }
 
-/*
- * Block i of 16 rows as 8 vectors: q[k] lane r holds the nibbles of
- * weights 4k..4k+3 of row r's block, vpdpbusd's unsigned bytes.
- */
-KINL void tile_weights(const uint8_t *w, size_t rb, uint64_t i, __m512i *q)
-{
-    const __m512i m4 = _mm512_set1_epi8(0x0f);
-    __m512i d[4];
-
-    tile_words16(w + i * sizeof(blk_q4_0) + 2, rb, d);
-    /* low nibbles: weights 4j.., high nibbles: weights 16 + 4j.. */
-    for (int j = 0; j < 4; j++) {
-        q[j] = _mm512_and_si512(d[j], m4);
-        q[4 + j] = _mm512_and_si512(_mm512_srli_epi32(d[j], 4), m4);
-    }
-}
-
 /* The canonical sum of the 8 class accumulators, 16 rows at once. */
 KINL __m512 tile_sum_classes(const __m512 *a)
 {
@@ -177,58 +160,79 @@ KINL __m512 tile_sum_classes(const __m512 *a)
 }
 
 /*
- * 32 weights of both halves (q[h][k], as tile_weights gives them)
- * against 4 columns from @c0, added into v[h][c]: @a is the panel's
- * quants of the same 32 elements (4 chunks of 8 bytes of each column),
- * and each activation word is broadcast once for both halves.
+ * 32 weights of both halves against all HC1_MAX_COLS (8) columns, added
+ * into v[h][c]: @a is the panel's quants of the same 32 elements (4
+ * chunks of 8 bytes of each column), and each activation word is
+ * broadcast once for both halves. w[h] holds the weights' bytes as
+ * tile_words16 gives them, two nibbles to a byte: weights 4k..4k+3 are
+ * the nibbles of w[h][k % @nw], the high ones where @high or k >= @nw.
+ * (Q4_0: @nw 4, the low nibbles are weights 0-15 and the high ones
+ * 16-31; Q4_K: @nw 8, a sub-block pair's 32 bytes.) The nibbles are
+ * unpacked as the loop reaches them, so no more than two of them are
+ * live beside the 16 sums.
+ *
+ * All 16 sums (2 halves x 8 columns) go round together, k outside:
+ * with the columns in two passes of 4 (8 chains, then the next 8), the
+ * vpdpbusd of a pass that wait on their chain fill the scheduler ahead
+ * of the next pass's independent ones. Hot, one thread, 8 columns, 2048
+ * elements: Q4_0 261-267 -> 274-275 GMAC/s, Q4_K 279-283 -> 306-310.
  */
-KINL void tile_dot32x4(const int8_t *a, int c0, const __m512i (*q)[8],
-                       __m512i (*v)[4])
+KINL void tile_dot32x8(const int8_t *a, const __m512i (*w)[8], int nw,
+                       bool high, __m512i (*v)[HC1_MAX_COLS])
 {
+    const __m512i m4 = _mm512_set1_epi8(0x0f);
+
 #pragma GCC unroll 8
     for (int k = 0; k < 8; k++) {
-#pragma GCC unroll 4
-        for (int c = 0; c < 4; c++) {
+        __m512i q[2];
+        for (int h = 0; h < 2; h++) {
+            __m512i b = w[h][k % nw];
+            if (high || k >= nw) {
+                b = _mm512_srli_epi32(b, 4);
+            }
+            q[h] = _mm512_and_si512(b, m4);
+        }
+#pragma GCC unroll 8
+        for (int c = 0; c < HC1_MAX_COLS; c++) {
             int32_t y;
-            memcpy(&y, a + 64 * (k / 2) + 8 * (c0 + c) + 4 * (k & 1), 4);
+            memcpy(&y, a + 64 * (k / 2) + 8 * c + 4 * (k & 1), 4);
             __m512i yb = _mm512_set1_epi32(y);
-            v[0][c] = _mm512_dpbusd_epi32(v[0][c], q[0][k], yb);
-            v[1][c] = _mm512_dpbusd_epi32(v[1][c], q[1][k], yb);
+            v[0][c] = _mm512_dpbusd_epi32(v[0][c], q[0], yb);
+            v[1][c] = _mm512_dpbusd_epi32(v[1][c], q[1], yb);
         }
     }
 }
 
 /*
- * Block i of both halves of the tile against 4 columns from @c0: the
- * exact integer sums, then the float steps into the class accumulators
- * acc[h][c][i % 8] with the weight scales dw[h] (16 rows each).
+ * Block i of both halves of the tile (@d[h], tile_words16 of the
+ * block's 16 quant bytes) against every column: the exact integer
+ * sums, then the float steps into the class accumulators acc[h][c][i %
+ * 8] with the weight scales dw[h] (16 rows each).
  *
  * Each activation broadcast feeds both halves' vpdpbusd: loads bound
  * these kernels as much as the multipliers do (the core takes about
  * two of each a cycle). Hot in L1, a tile of 16 rows, one broadcast a
  * vpdpbusd, made 183-194 GMAC/s, and 451 in a test build where the
  * compiler merged the broadcasts away (wrong sums, a measurement);
- * the tile of 32 rows, half a broadcast a vpdpbusd, makes 253. The 8
- * chains (2 halves x 4 columns) run interleaved, 8 vpdpbusd in flight.
+ * the tile of 32 rows, half a broadcast a vpdpbusd, makes 253 (then
+ * with the columns in two passes of 4).
  */
-KINL void tile_block4(const hc1_panel_view *p, uint64_t i,
-                      int c0, const __m512i (*q)[8], const __m512 *dw,
-                      __m512 (*acc)[HC1_MAX_COLS][8])
+KINL void tile_block(const hc1_panel_view *p, uint64_t i,
+                     const __m512i (*d)[8], const __m512 *dw,
+                     __m512 (*acc)[HC1_MAX_COLS][8])
 {
-    const int8_t *a = p->qs + 256 * i;
-    __m512i v[2][4];
+    __m512i v[2][HC1_MAX_COLS];
 
-    for (int c = 0; c < 4; c++) {
-        int32_t o = p->no8[hc1_panel_bi(GGML_Q8_0, i, c0 + c)];
+    for (int c = 0; c < HC1_MAX_COLS; c++) {
+        int32_t o = p->no8[hc1_panel_bi(GGML_Q8_0, i, c)];
         v[0][c] = v[1][c] = _mm512_set1_epi32(o);
     }
-    tile_dot32x4(a, c0, q, v);
-    for (int c = 0; c < 4; c++) {
-        __m512 d = _mm512_set1_ps(p->d[hc1_panel_bi(GGML_Q8_0, i, c0 + c)]);
+    tile_dot32x8(p->qs + 256 * i, d, 4, false, v);
+    for (int c = 0; c < HC1_MAX_COLS; c++) {
+        __m512 dc = _mm512_set1_ps(p->d[hc1_panel_bi(GGML_Q8_0, i, c)]);
         for (int h = 0; h < 2; h++) {
-            __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(v[h][c]), d);
-            acc[h][c0 + c][i & 7] = _mm512_fmadd_ps(dw[h], t,
-                                                    acc[h][c0 + c][i & 7]);
+            __m512 t = _mm512_mul_ps(_mm512_cvtepi32_ps(v[h][c]), dc);
+            acc[h][c][i & 7] = _mm512_fmadd_ps(dw[h], t, acc[h][c][i & 7]);
         }
     }
 }
@@ -260,13 +264,14 @@ KINL void dott_q4_0_body(uint64_t n, const void *wv, size_t rb,
         for (int j = 0; j < ng; j++) {
             const uint64_t i = g + j;
             tile_prefetch_part(pf, HC1_TILE_ROWS * sizeof(blk_q4_0), i, nb);
-            __m512i q[2][8];
             const __m512 dwj[2] = { dw[0][j], dw[1][j] };
+            /* d[h][k], k < 4, lane r: bytes 4k.. of row 16h + r's quants */
+            __m512i d[2][8];
             for (int h = 0; h < 2; h++) {
-                tile_weights(w + 16 * h * rb, rb, i, q[h]);
+                tile_words16(w + 16 * h * rb + i * sizeof(blk_q4_0) + 2, rb,
+                             d[h]);
             }
-            tile_block4(&p, i, 0, (const __m512i (*)[8])q, dwj, acc);
-            tile_block4(&p, i, 4, (const __m512i (*)[8])q, dwj, acc);
+            tile_block(&p, i, (const __m512i (*)[8])d, dwj, acc);
         }
     }
     for (int c = 0; c < nc; c++) {
@@ -333,25 +338,25 @@ KINL void tq4k_head16(const uint8_t *w, size_t rb, uint64_t i, tq4k_head *o)
 }
 
 /*
- * Sub-block @sb of both halves against 4 columns from @c0: each lane's
- * exact dot product of its row's 32 weights (q[h], as in tile_weights)
- * with the column's 32 quants, times the row's sub-block scale @scv[h],
- * into the super-block's integer sums s[h][c] (|s| <= 8 * 63 * 32 * 15
- * * 128: far inside int32).
+ * Sub-block 2j + @e of both halves against every column: each lane's
+ * exact dot product of its row's 32 weights (the low nibbles of @raw
+ * for e = 0, the high ones for 1) with the column's 32 quants, times
+ * the row's sub-block scale @scv[h], into the super-block's integer sums
+ * s[h][c] (|s| <= 8 * 63 * 32 * 15 * 128: far inside int32).
  */
-KINL void tq4k_sub4(const int8_t *a, int c0, const __m512i (*q)[8],
-                    const __m512i *scv, __m512i (*s)[HC1_MAX_COLS])
+KINL void tq4k_sub(const int8_t *a, const __m512i (*raw)[8], int e,
+                   const __m512i *scv, __m512i (*s)[HC1_MAX_COLS])
 {
-    __m512i v[2][4];
+    __m512i v[2][HC1_MAX_COLS];
 
-    for (int c = 0; c < 4; c++) {
+    for (int c = 0; c < HC1_MAX_COLS; c++) {
         v[0][c] = v[1][c] = _mm512_setzero_si512();
     }
-    tile_dot32x4(a, c0, q, v);
-    for (int c = 0; c < 4; c++) {
+    tile_dot32x8(a, raw, 8, e, v);
+    for (int c = 0; c < HC1_MAX_COLS; c++) {
         for (int h = 0; h < 2; h++) {
-            s[h][c0 + c] = _mm512_add_epi32(
-                s[h][c0 + c], _mm512_mullo_epi32(v[h][c], scv[h]));
+            s[h][c] = _mm512_add_epi32(s[h][c],
+                                       _mm512_mullo_epi32(v[h][c], scv[h]));
         }
     }
 }
@@ -373,7 +378,6 @@ KINL void dott_q4_K_body(uint64_t n, const void *wv, size_t rb,
     const uint8_t *w = wv;
     const hc1_panel_view p = hc1_panel(panel, GGML_Q8_K, n);
     const uint64_t nb = n / QK_K;
-    const __m512i m4 = _mm512_set1_epi8(0x0f);
     __m512 acc[2][HC1_MAX_COLS] __attribute__((aligned(64)));
     __m512i s[2][HC1_MAX_COLS] __attribute__((aligned(64)));
 
@@ -404,21 +408,15 @@ KINL void dott_q4_K_body(uint64_t n, const void *wv, size_t rb,
             }
             for (int e = 0; e < 2; e++) {
                 const int sb = 2 * j + e;
-                __m512i q[2][8], scv[2];
+                __m512i scv[2];
                 for (int h = 0; h < 2; h++) {
-                    for (int k = 0; k < 8; k++) {
-                        q[h][k] = _mm512_and_si512(
-                            e ? _mm512_srli_epi32(raw[h][k], 4) : raw[h][k],
-                            m4);
-                    }
                     scv[h] = _mm512_and_si512(
                         _mm512_srli_epi32(hd[h].sc[sb / 4], 8 * (sb % 4)),
                         _mm512_set1_epi32(0xff));
                 }
                 /* the sub-block's 32 elements of every column */
                 const int8_t *a = p.qs + (QK_K * i + 32 * sb) * HC1_MAX_COLS;
-                tq4k_sub4(a, 0, (const __m512i (*)[8])q, scv, s);
-                tq4k_sub4(a, 4, (const __m512i (*)[8])q, scv, s);
+                tq4k_sub(a, (const __m512i (*)[8])raw, e, scv, s);
             }
         }
         for (int c = 0; c < HC1_MAX_COLS; c++) {
